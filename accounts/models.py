@@ -1,0 +1,92 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import DEPARTMENT_ROLES, VENDOR_ROLES, Role
+
+
+class Department(models.Model):
+    """A department (科室) or office (经办机构) of the bureau."""
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("科室")
+        verbose_name_plural = _("科室")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. One role each (三员分立 forbids holding two administrator roles)."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("所属科室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    organisation = models.CharField(_("单位"), max_length=100, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        permissions = [("manage_roles", _("可以分配角色与权限"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department"],
+                condition=models.Q(role=Role.DEPT_HEAD, is_active=True),
+                name="one_active_head_per_department",
+                violation_error_message=_("该科室已有一位在任负责人。"),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=sorted(r.value for r in DEPARTMENT_ROLES))
+                | models.Q(department__isnull=False),
+                name="department_roles_have_department",
+                violation_error_message=_("经办人员和科室负责人必须属于一个科室。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in DEPARTMENT_ROLES and not self.department_id:
+            raise ValidationError({"department": _("经办人员和科室负责人必须属于一个科室。")})
+        if self.role in VENDOR_ROLES and self.department_id:
+            raise ValidationError({"department": _("乙方人员不属于局内科室。")})
+
+    # Convenience role tests used by selectors and templates.
+    def has_role(self, *roles: str) -> bool:
+        return self.is_authenticated and self.role in roles
+
+    @property
+    def is_bureau_admin(self) -> bool:
+        return self.role == Role.BUREAU_ADMIN
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.role in VENDOR_ROLES
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""

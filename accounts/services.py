@@ -1,0 +1,83 @@
+"""Writes on users and departments. Every change is audited."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from common.audit import diff, log_action, snapshot
+
+from .models import Department, User
+from .roles import ADMIN_SITE_ROLES, group_name
+
+USER_AUDIT_FIELDS = [
+    "username",
+    "full_name",
+    "email",
+    "phone",
+    "role",
+    "department",
+    "is_active",
+    "organisation",
+]
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    role: str,
+    password: str | None,
+    actor=None,
+    department: Department | None = None,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+    organisation: str = "",
+) -> User:
+    user = User(
+        username=username,
+        role=role,
+        department=department,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        organisation=organisation,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    _sync_groups(user)
+    log_action("user.create", actor=actor, obj=user, changes=snapshot(user, USER_AUDIT_FIELDS))
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, actor, **fields) -> User:
+    before = snapshot(user, USER_AUDIT_FIELDS)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean()
+    user.save()
+    _sync_groups(user)
+    changes = diff(before, snapshot(user, USER_AUDIT_FIELDS))
+    if changes:
+        log_action("user.update", actor=actor, obj=user, changes=changes)
+    return user
+
+
+def _sync_groups(user: User) -> None:
+    group, _ = Group.objects.get_or_create(name=group_name(user.role))
+    user.groups.set([group])
+    user.is_staff = user.role in ADMIN_SITE_ROLES
+    User.objects.filter(pk=user.pk).update(is_staff=user.is_staff)
+
+
+@transaction.atomic
+def department_create(*, code: str, name: str, order: int = 0, actor=None) -> Department:
+    department = Department(code=code, name=name, order=order)
+    department.full_clean()
+    department.save()
+    log_action("department.create", actor=actor, obj=department, changes=snapshot(department))
+    return department

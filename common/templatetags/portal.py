@@ -1,0 +1,39 @@
+from decimal import Decimal
+
+from django import template
+
+from common.money import cny_uppercase, format_cny
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def cny(amount):
+    return format_cny(None if amount in (None, "") else Decimal(amount))
+
+
+@register.filter
+def cny_upper(amount):
+    return "" if amount in (None, "") else cny_uppercase(Decimal(amount))
+
+
+@register.filter
+def percent(value):
+    if value in (None, ""):
+        return "—"
+    value = Decimal(value).normalize()
+    return f"{value:f}%"
+
+
+@register.filter
+def change_pair(value):
+    """``[old, new]`` from an audit diff, or None when the value is not a pair."""
+    return value if isinstance(value, list) and len(value) == 2 else None

@@ -1,0 +1,59 @@
+"""Reads on contracts. The contract in use is kept in the session and defaults to today's."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from common import clock
+
+from .models import Contract, ServiceScope
+
+SESSION_KEY = "contract_in_use"
+
+
+def contract_list():
+    return Contract.objects.order_by("-start_on")
+
+
+def default_contract() -> Contract | None:
+    today = clock.today()
+    return (
+        Contract.objects.covering(today).order_by("-start_on").first()
+        or Contract.objects.filter(start_on__lte=today).order_by("-start_on").first()
+        or Contract.objects.order_by("start_on").first()
+    )
+
+
+def contract_in_use(request) -> Contract | None:
+    """The contract the user is working on (cached on the request)."""
+    if hasattr(request, "_contract_in_use"):
+        return request._contract_in_use
+    contract = None
+    contract_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    if contract_id:
+        contract = Contract.objects.filter(pk=contract_id).first()
+    if contract is None:
+        contract = default_contract()
+    request._contract_in_use = contract
+    return contract
+
+
+def use_contract(request, contract: Contract) -> None:
+    request.session[SESSION_KEY] = contract.pk
+    request._contract_in_use = contract
+
+
+def contract_detail(pk: int) -> Contract:
+    return get_object_or_404(
+        Contract.objects.prefetch_related(
+            "tiers",
+            "sla_targets",
+            Prefetch("scopes", queryset=ServiceScope.objects.order_by("order", "id")),
+        ),
+        pk=pk,
+    )
+
+
+def active_scopes(contract: Contract):
+    return contract.scopes.filter(is_active=True).order_by("order", "id")

@@ -1,0 +1,20 @@
+from django.conf import settings
+
+from common.notifications import unread_count
+from contracts.selectors import contract_in_use, contract_list
+
+from .navigation import nav_for
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"portal_name": settings.PORTAL_NAME}
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "nav_items": nav_for(user),
+        "unread_notifications": unread_count(user),
+        "contract_in_use": contract_in_use(request),
+        "switchable_contracts": contract_list() if user.has_perm("contracts.view_contract") else [],
+        "current_url_name": getattr(getattr(request, "resolver_match", None), "view_name", ""),
+    }
