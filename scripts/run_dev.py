@@ -30,19 +30,24 @@ def start(name: str, cmd: list[str]) -> subprocess.Popen:
 
 
 def stop_all(procs: dict[str, subprocess.Popen]) -> None:
-    for proc in procs.values():
+    """SIGTERM each service (Celery then shuts down warmly and stops its own pool; the web server's
+    autoreloader child goes with its group), wait, then kill whatever is left of every group."""
+    for name, proc in procs.items():
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 10
+                if name == "web":
+                    os.killpg(proc.pid, signal.SIGTERM)
+                else:
+                    proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
     for name, proc in procs.items():
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             print(f"[run] {name} did not stop, killing it", flush=True)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def wait_for_http(url: str, timeout: float = 60) -> bool:
