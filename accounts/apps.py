@@ -1,10 +1,18 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+from common.navigation import NavItem
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "账户与科室"
+    nav_items = [
+        NavItem(
+            _("科室"), "accounts:departments", "diagram-3", perms=("accounts.view_department",), order=90
+        ),
+    ]
 
     def ready(self) -> None:
         from . import signals  # noqa: F401

@@ -28,52 +28,12 @@ THREE_ADMINS = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
 # Roles that must log in with a second factor (TOTP).
 TWO_FACTOR_ROLES = {Role.BUREAU_ADMIN, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
 
-# Permission strings are "app_label.codename". Each app adds its own here as it grows.
-ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.STAFF: {
-        "contracts.view_calendar",
-    },
-    Role.DEPT_HEAD: {
-        "contracts.view_calendar",
-    },
-    Role.BUREAU_ADMIN: {
-        "contracts.view_contract",
-        "contracts.change_contract",
-        "contracts.add_contract",
-        "contracts.view_tierband",
-        "contracts.add_tierband",
-        "contracts.change_tierband",
-        "contracts.delete_tierband",
-        "contracts.view_slatarget",
-        "contracts.change_slatarget",
-        "contracts.view_servicescope",
-        "contracts.add_servicescope",
-        "contracts.change_servicescope",
-        "contracts.view_calendar",
-        "contracts.load_calendar",
-        "contracts.view_calendaroverride",
-        "contracts.add_calendaroverride",
-        "contracts.change_calendaroverride",
-        "contracts.delete_calendaroverride",
-        "accounts.view_department",
-        "contracts.view_contract_history",
-    },
-    Role.ENGINEER: {
-        "contracts.view_contract",
-        "contracts.view_calendar",
-    },
-    Role.PM: {
-        "contracts.view_contract",
-        "contracts.view_calendar",
-        "accounts.view_department",
-    },
-    Role.FINANCE: {
-        "contracts.view_contract",
-        "contracts.view_calendar",
-    },
-    Role.AUDITOR: {
-        "common.view_auditentry",
-    },
+# Permission strings are "app_label.codename". Each app declares the permissions its roles hold
+# as ``role_permissions`` on its AppConfig; accounts holds its own here. ``role_permissions()``
+# merges them: it is the one answer to "what may this role do", shown to the security admin.
+ACCOUNTS_ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.BUREAU_ADMIN: {"accounts.view_department"},
+    Role.PM: {"accounts.view_department"},
     Role.SYSADMIN: {
         "accounts.view_user",
         "accounts.add_user",
@@ -81,13 +41,23 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.view_department",
         "accounts.add_department",
         "accounts.change_department",
-        "contracts.view_calendar",
     },
-    Role.SECADMIN: {
-        "accounts.view_user",
-        "accounts.manage_roles",
-    },
+    Role.SECADMIN: {"accounts.view_user", "accounts.manage_roles"},
 }
+
+
+def role_permissions() -> dict[str, set[str]]:
+    from django.apps import apps
+
+    merged: dict[str, set[str]] = {role.value: set() for role in Role}
+    sources = [ACCOUNTS_ROLE_PERMISSIONS] + [
+        getattr(cfg, "role_permissions", {}) for cfg in apps.get_app_configs()
+    ]
+    for source in sources:
+        for role, perms in source.items():
+            merged[Role(role).value].update(perms)
+    return merged
+
 
 # Roles that get into the Django admin (it shows each of them only the models they hold perms on).
 ADMIN_SITE_ROLES = {Role.BUREAU_ADMIN, Role.SYSADMIN}
@@ -107,9 +77,10 @@ def sync_role_groups(using: str = "default") -> None:
             "pk", "content_type__app_label", "codename"
         )
     }
-    unknown = sorted({p for perms in ROLE_PERMISSIONS.values() for p in perms} - set(known))
+    wanted = role_permissions()
+    unknown = sorted({p for perms in wanted.values() for p in perms} - set(known))
     if unknown:
         raise LookupError(f"roles.py names permissions that do not exist: {unknown}")
     for role in Role:
         group, _created = Group.objects.using(using).get_or_create(name=group_name(role))
-        group.permissions.set([known[p] for p in sorted(ROLE_PERMISSIONS.get(role, set()))])
+        group.permissions.set([known[p] for p in sorted(wanted[role.value])])

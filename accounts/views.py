@@ -13,8 +13,9 @@ from contracts.calendar import get_calendar
 from contracts.selectors import active_scopes, contract_in_use
 from contracts.workdays import CalendarNotLoaded
 
+from .home import panels_for
 from .models import Department, User
-from .roles import ROLE_PERMISSIONS, Role
+from .roles import Role, role_permissions
 
 
 class LoginView(auth_views.LoginView):
@@ -69,7 +70,7 @@ def _role_context(request, user, contract) -> dict:
         context["role_labels"] = dict(Role.choices)
         context["departments"] = Department.objects.annotate(members_count=Count("members"))
     elif role == Role.SECADMIN:
-        context["role_permissions"] = [(Role(r).label, sorted(p)) for r, p in ROLE_PERMISSIONS.items()]
+        context["role_permissions"] = [(Role(r).label, sorted(p)) for r, p in role_permissions().items()]
     return context
 
 
@@ -82,6 +83,7 @@ def home(request):
     if user.role != Role.AUDITOR:
         context["calendar_panel"] = _today_panel(contract)
     context.update(_role_context(request, user, contract))
+    context["panels"] = panels_for(request, contract)
     template = f"home/{user.role}.html" if user.role in Role.values else "home/none.html"
     if user.role not in Role.values:
         log_action("access.no_role", actor=user, obj=user, success=False)

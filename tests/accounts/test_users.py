@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from accounts.roles import ROLE_PERMISSIONS, Role, group_name
+from accounts.roles import Role, group_name, role_permissions
 from common.models import AuditEntry
 
 from ..factories import DepartmentFactory, make_user
@@ -11,7 +11,7 @@ from ..factories import DepartmentFactory, make_user
 def test_role_groups_carry_the_listed_permissions(db):
     from django.contrib.auth.models import Group
 
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group = Group.objects.get(name=group_name(role))
         have = {
             f"{p.content_type.app_label}.{p.codename}"
