@@ -37,3 +37,11 @@ def percent(value):
 def change_pair(value):
     """``[old, new]`` from an audit diff, or None when the value is not a pair."""
     return value if isinstance(value, list) and len(value) == 2 else None
+
+
+@register.filter
+def phone_for(phone, viewer):
+    """The phone number in full for roles that need it, masked for the others."""
+    from common.privacy import phone_for as _phone_for
+
+    return _phone_for(phone, viewer)
