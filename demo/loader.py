@@ -4,16 +4,24 @@ Each step replays history through the services (with the clock set to when it ha
 demo carries the same audit trail and rules as real use. Steps run in the order of the floors.
 """
 
+import datetime as dt
 from types import SimpleNamespace
 
 from django.db import transaction
 
+from common import clock
+from common.models import Notification
+from common.notifications import email_muted
+
 from .contracts import load_contracts
+from .jobs import load_jobs
 from .people import is_loaded, load_people
 
 STEPS = [
     ("people", load_people),
     ("contracts", load_contracts),
+    # steps of the apps above go here, in the order of the floors
+    ("jobs", load_jobs),
 ]
 
 
@@ -22,9 +30,12 @@ def load_demo(stdout=None) -> bool:
     if is_loaded():
         return False
     ctx = SimpleNamespace()
-    for name, step in STEPS:
-        with transaction.atomic():
-            step(ctx)
-        if stdout is not None:
-            stdout.write(f"  demo: {name} loaded")
+    with email_muted():
+        for name, step in STEPS:
+            with transaction.atomic():
+                step(ctx)
+            if stdout is not None:
+                stdout.write(f"  demo: {name} loaded")
+    # What happened more than a week ago has been read by now.
+    Notification.objects.filter(created_at__lt=clock.now() - dt.timedelta(days=7)).update(read_at=clock.now())
     return True

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "common",
     "accounts",
     "contracts",
+    "jobs",
     "tickets",
     "rosters",
     "performance",
@@ -193,3 +194,8 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("金保服务运维门户")
+
+# Every periodic job of the contract (see jinbao_service/schedule.py).
+JINBAO_SCHEDULE = "jinbao_service.schedule.SCHEDULE"
+# From this month on, a missing calendar for next year is reminded weekly.
+CALENDAR_REMINDER_FROM_MONTH = 11

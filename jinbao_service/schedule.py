@@ -1,0 +1,30 @@
+"""All periodic jobs of the contract, in one place (SPEC §8). Times are Asia/Shanghai; each job checks
+the working-day calendar itself. Editable at run time in the admin (django-celery-beat)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jobs.schedule import JobSpec
+
+SCHEDULE = [
+    JobSpec(
+        "jobs.monthly_initialization",
+        _("月度初始化提醒"),
+        _("每天 08:00 检查；每月第一个工作日发出，并建立待确认的初始化记录"),
+        _("项目经理、局信息化管理员"),
+        {"minute": "0", "hour": "8"},
+    ),
+    JobSpec(
+        "jobs.annual_initialization",
+        _("年度初始化提醒"),
+        _("每天 08:05 检查；12 月最后一个工作日发出，并建立待确认的年度初始化记录"),
+        _("项目经理、局信息化管理员"),
+        {"minute": "5", "hour": "8"},
+    ),
+    JobSpec(
+        "jobs.calendar_next_year",
+        _("下一年度工作日历缺失提醒"),
+        _("每天 09:00 检查；从 11 月起，下一年放假安排未加载时每周提醒一次"),
+        _("局信息化管理员"),
+        {"minute": "0", "hour": "9"},
+    ),
+]

@@ -1,0 +1,136 @@
+"""Scheduled jobs that read only the contract and the calendar. Each decides from the working-day
+calendar whether today is its day; a missed day is caught up the next time it runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.roles import Role
+from common import clock
+from contracts.calendar import get_calendar
+from contracts.models import Contract
+from contracts.workdays import CalendarNotLoaded
+
+from .models import InitializationRecord
+from .runner import remind_once, scheduled_task
+from .services import initialization_open
+
+
+def people(*roles: str):
+    return list(User.objects.filter(role__in=roles, is_active=True))
+
+
+def _calendar_pending(job: str, today: dt.date, exc: CalendarNotLoaded) -> str:
+    remind_once(
+        job=job,
+        key=f"calendar-missing:{exc.year}:{today.isoformat()}",
+        recipients=people(Role.BUREAU_ADMIN),
+        title=f"{exc.year} 年工作日历尚未加载，{job} 无法判断工作日",
+        body="请在“工作日历”中加载国务院办公厅的放假安排；加载前相关期限显示为待定。",
+        url=reverse("contracts:calendar") + f"?year={exc.year}",
+        due_on=today,
+    )
+    return f"pending: {exc}"
+
+
+def monthly_initialization() -> str:
+    """On the first working day of the month (or the first run after it), open the month's
+    initialization record and remind the PM and the bureau admin."""
+    today = clock.today()
+    sent = 0
+    for contract in Contract.objects.covering(today):
+        calendar = get_calendar(contract)
+        try:
+            first = calendar.first_workday_of_month(today.year, today.month)
+        except CalendarNotLoaded as exc:
+            return _calendar_pending("jobs.monthly_initialization", today, exc)
+        if today < first:
+            continue
+        period = today.replace(day=1)
+        record, _created = initialization_open(
+            contract=contract, kind=InitializationRecord.Kind.MONTHLY, period=period, due_on=first
+        )
+        if record.is_confirmed:
+            continue
+        if remind_once(
+            job="jobs.monthly_initialization",
+            key=f"contract-{contract.pk}:{period:%Y-%m}",
+            recipients=people(Role.PM, Role.BUREAU_ADMIN),
+            title=f"{period:%Y 年 %m 月}月度初始化：请于 {first:%m 月 %d 日}完成并确认",
+            body=f"合同 {contract.number}：今天（{first:%Y-%m-%d}）是本月第一个工作日，"
+            "请完成金保系统月度初始化，并在门户“定时任务 → 初始化记录”中确认。",
+            url=reverse("jobs:initializations"),
+            subject=f"monthly {period:%Y-%m}",
+            due_on=first,
+        ):
+            sent += 1
+    return f"{sent} reminders"
+
+
+def annual_initialization() -> str:
+    """On the last working day of December (or the first run after it, until the end of the year),
+    open next year's annual initialization record and remind the PM and the bureau admin."""
+    today = clock.today()
+    if today.month != 12:
+        return "not December"
+    sent = 0
+    for contract in Contract.objects.covering(today):
+        calendar = get_calendar(contract)
+        try:
+            last = calendar.workday_before(dt.date(today.year + 1, 1, 1))
+        except CalendarNotLoaded as exc:
+            return _calendar_pending("jobs.annual_initialization", today, exc)
+        if today < last:
+            continue
+        period = dt.date(today.year + 1, 1, 1)
+        record, _created = initialization_open(
+            contract=contract, kind=InitializationRecord.Kind.ANNUAL, period=period, due_on=last
+        )
+        if record.is_confirmed:
+            continue
+        if remind_once(
+            job="jobs.annual_initialization",
+            key=f"contract-{contract.pk}:{period.year}",
+            recipients=people(Role.PM, Role.BUREAU_ADMIN),
+            title=f"{period.year} 年度初始化：请于 {last:%m 月 %d 日}完成并确认",
+            body=f"合同 {contract.number}：今天（{last:%Y-%m-%d}）是本年最后一个工作日，"
+            "请完成金保系统年度初始化，并在门户中确认。",
+            url=reverse("jobs:initializations"),
+            subject=f"annual {period.year}",
+            due_on=last,
+        ):
+            sent += 1
+    return f"{sent} reminders"
+
+
+def calendar_next_year() -> str:
+    """From November, remind the bureau admin once a week while next year's calendar is missing."""
+    today = clock.today()
+    calendar = get_calendar()
+    if not calendar.knows_year(today.year):
+        year = today.year
+    elif today.month >= settings.CALENDAR_REMINDER_FROM_MONTH and not calendar.knows_year(today.year + 1):
+        year = today.year + 1
+    else:
+        return "calendar complete"
+    iso_year, iso_week, _ = today.isocalendar()
+    sent = remind_once(
+        job="jobs.calendar_next_year",
+        key=f"{year}:{iso_year}-W{iso_week:02d}",
+        recipients=people(Role.BUREAU_ADMIN),
+        title=f"{year} 年工作日历尚未加载",
+        body=f"国务院办公厅公布 {year} 年放假安排后，请在“工作日历”中加载。"
+        f"未加载前，涉及 {year} 年的付款、签署和服务时限均显示为待定。",
+        url=reverse("contracts:calendar_load") + f"?year={year}",
+        subject=f"calendar {year}",
+    )
+    return f"{year} missing, reminder {'sent' if sent else 'already sent this week'}"
+
+
+monthly_initialization_task = scheduled_task("jobs.monthly_initialization")(monthly_initialization)
+annual_initialization_task = scheduled_task("jobs.annual_initialization")(annual_initialization)
+calendar_next_year_task = scheduled_task("jobs.calendar_next_year")(calendar_next_year)
