@@ -221,24 +221,8 @@ class DutyRowForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
 
 
-class BaseDutyFormSet(forms.BaseFormSet):
-    def __init__(self, *args, days=(), **kwargs):
-        self.days = list(days)
-        super().__init__(*args, **kwargs)
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "days": self.days}
-
-    @property
-    def empty_form(self):
-        form = self.form(
-            auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), empty_permitted=True, days=self.days
-        )
-        self.add_fields(form, None)
-        return form
-
-
-DutyFormSet = forms.formset_factory(DutyRowForm, formset=BaseDutyFormSet, extra=2, can_delete=True)
+# Pass the holidays days with ``form_kwargs={"days": [...]}``.
+DutyFormSet = forms.formset_factory(DutyRowForm, extra=2, can_delete=True)
 
 
 class MeetingForm(forms.Form):

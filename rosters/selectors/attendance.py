@@ -11,7 +11,7 @@ from functools import cached_property
 from accounts.models import User
 from contracts.calendar import get_calendar
 from contracts.models import Contract
-from contracts.workdays import WorkCalendar
+from contracts.workdays import CalendarNotLoaded, WorkCalendar
 
 from .. import rules
 from ..models import (
@@ -125,9 +125,14 @@ def attendance_report(
     entries = list(entries)
     people = {e.person_id: e.person for e in entries}
     position_of = {e.person_id: e.position for e in sorted(entries, key=lambda e: e.start_on)}
-    if last < start or not entries:
-        return AttendanceReport(contract, start, end, None if last < start else last, people, [], position_of)
+    if last < start:
+        return AttendanceReport(contract, start, end, None, people, [], position_of)
     calendar = calendar or get_calendar(contract)
+    for year in range(start.year, last.year + 1):
+        if not calendar.knows_year(year):
+            raise CalendarNotLoaded(year)
+    if not entries:
+        return AttendanceReport(contract, start, end, last, people, [], position_of)
     workdays = calendar.workdays_between(start, last)
     checkins: dict[int, set[dt.date]] = defaultdict(set)
     for pid, day in Attendance.objects.filter(person_id__in=people, date__range=(start, last)).values_list(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from common import clock
 from contracts.calendar import get_calendar
@@ -22,11 +22,12 @@ class DutyOverviewRow:
     period: HolidayPeriod
     duty: DutyList | None
     due_at: dt.datetime | None
+    now: dt.datetime = field(default_factory=clock.now)  # when the overview was read
 
     @property
     def state(self) -> str:
         """submitted | late | draft | overdue | not_started | pending"""
-        now = clock.now()
+        now = self.now
         if self.duty and self.duty.status == DutyStatus.SUBMITTED:
             return "late" if self.duty.is_late else "submitted"
         if self.due_at is None:
@@ -58,6 +59,7 @@ def duty_overview(
     periods, pending = contract_holidays(contract, calendar)
     lists = {d.start_on: d for d in DutyList.objects.filter(contract=contract).select_related("submitted_by")}
     rows = []
+    now = clock.now()
     for period in periods:
         duty = lists.get(period.start)
         if duty and duty.due_at:
@@ -67,7 +69,7 @@ def duty_overview(
                 due = rules.duty_due_at(calendar, period.start, contract.duty_list_lead_workdays)
             except CalendarNotLoaded:
                 due = None
-        rows.append(DutyOverviewRow(period, duty, due))
+        rows.append(DutyOverviewRow(period, duty, due, now))
     return rows, pending
 
 

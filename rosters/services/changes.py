@@ -305,6 +305,10 @@ def change_decide(*, change: StaffChange, actor: User, approve: bool, note: str 
         incoming = change.incoming_person
         _lock_person(incoming)
         start = max(change.incoming_start_on or change.effective_on, clock.local(now).date())
+        if start > leaving.end_on:
+            raise TransitionNotAllowed(
+                f"{leaving.person.display_name} 的驻场期已于 {_d(leaving.end_on)} 结束，无须再批准人员变动。"
+            )
         clash = RosterEntry.objects.filter(
             person=incoming, start_on__lte=leaving.end_on, end_on__gte=start
         ).first()

@@ -24,6 +24,7 @@ from ..models import (
     DutyAssignment,
     DutyList,
     DutyStatus,
+    RosterEntry,
 )
 from ._base import VENDOR_ROLES, _d, _users_with_role
 
@@ -89,8 +90,18 @@ def _uncovered_days(duty: DutyList, rows: Iterable[DutyRow]) -> list[dt.date]:
 def duty_list_save(*, duty_list: DutyList, rows: Sequence[DutyRow], actor: User, note: str = "") -> DutyList:
     """Replace the list's assignments. After submission every day must stay covered (an amendment)."""
     duty = DutyList.objects.select_for_update().get(pk=duty_list.pk)
+    on_site_phones = dict(
+        RosterEntry.objects.filter(
+            contract=duty.contract_id, start_on__lte=duty.end_on, end_on__gte=duty.start_on
+        ).values_list("person_id", "phone")
+    )
     rows = [
-        DutyRow(r.day, r.person, (r.phone or r.person.phone or "").strip(), (r.note or "").strip())
+        DutyRow(
+            r.day,
+            r.person,
+            (r.phone or on_site_phones.get(r.person.pk) or r.person.phone or "").strip(),
+            (r.note or "").strip(),
+        )
         for r in rows
     ]
     errors = _duty_rows_errors(duty, rows)

@@ -87,14 +87,14 @@ def roster_tabs(context):
 @register.filter
 def rate_percent(rate):
     """``98.50%`` or ``—`` when nothing was scheduled."""
-    if rate is None or rate.percent is None:
+    if getattr(rate, "percent", None) is None:
         return "—"
     return f"{rate.percent}%"
 
 
 @register.filter
 def rate_fraction(rate):
-    if rate is None:
+    if not hasattr(rate, "scheduled"):
         return ""
     return f"{rate.attended}/{rate.scheduled}"
 

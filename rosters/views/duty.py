@@ -91,7 +91,7 @@ def duty_edit(request, pk: int):
     duty = selectors.get_for(selectors.duty_queryset(request.user), pk)
     days = _duty_days(duty)
     if request.method == "POST":
-        formset = DutyFormSet(request.POST, prefix="duty", days=days)
+        formset = DutyFormSet(request.POST, prefix="duty", form_kwargs={"days": days})
         note = request.POST.get("note", "")
         if formset.is_valid():
             rows = [
@@ -146,7 +146,7 @@ def duty_edit(request, pk: int):
                 if people
                 else []
             )
-        formset = DutyFormSet(prefix="duty", days=days, initial=initial)
+        formset = DutyFormSet(prefix="duty", form_kwargs={"days": days}, initial=initial)
         note = duty.note
     return render(
         request, "rosters/duty_form.html", {"duty": duty, "formset": formset, "note": note, "days": days}
