@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from accounts.models import User
 from common import clock
@@ -33,6 +33,21 @@ class StaffingReport:
     pm: rules.PmMonths
     pending_years: list[int]
     people: dict[int, User]
+    on_leave: set[tuple[int, dt.date]] = field(default_factory=set)  # approved leave without substitute
+
+    def absentees(self, day: rules.StaffingDay) -> list[tuple[User, str]]:
+        """Who of the rostered engineers was missing on a past day, and why."""
+        if not day.past:
+            return []
+        return [
+            (self.people[pid], "请假（无替岗）" if (pid, day.date) in self.on_leave else "未签到")
+            for pid in day.rostered
+            if pid not in day.on_site
+        ]
+
+    @property
+    def breach_rows(self) -> list[tuple[rules.StaffingDay, list[tuple[User, str]]]]:
+        return [(d, self.absentees(d)) for d in self.breaches]
 
     @property
     def actual_breaches(self) -> list[rules.StaffingDay]:
@@ -93,14 +108,16 @@ def staffing_report(
     engineers = _spans(e for e in entries if e.position == Position.ENGINEER)
     pm_spans = [rules.Span(e.start_on, e.end_on) for e in entries if e.position == Position.PM]
     attended: dict[int, set[dt.date]] = defaultdict(set)
+    on_leave: set[tuple[int, dt.date]] = set()
     if through >= start and engineers:
         for pid, day in Attendance.objects.filter(
             person_id__in=list(engineers), date__range=(start, through)
         ).values_list("person_id", "date"):
             attended[pid].add(day)
-        covered_days, _uncovered, _ = _leave_days(_approved_leaves(engineers, start, through), start, through)
+        covered_days, uncovered, _ = _leave_days(_approved_leaves(engineers, start, through), start, through)
         for pid, days in covered_days.items():
             attended[pid] |= days
+        on_leave = {(pid, day) for pid, days in uncovered.items() for day in days}
     known_end = max((d for d in workdays), default=start)
     keys = set(key_days(contract, calendar, start, known_end)) if workdays else set()
     days = rules.staffing_days(
@@ -120,5 +137,5 @@ def staffing_report(
         required=contract.pm_min_on_site_months,
     )
     return StaffingReport(
-        contract, start, end, through, days, pm, pending, {e.person_id: e.person for e in entries}
+        contract, start, end, through, days, pm, pending, {e.person_id: e.person for e in entries}, on_leave
     )

@@ -12,6 +12,7 @@ from common import clock
 from common.audit import diff, log_action, snapshot
 from common.errors import ConcurrentChange, ServiceError, TransitionNotAllowed
 from common.notifications import notify
+from contracts.calendar import get_calendar
 from contracts.models import Contract
 
 from ..models import (
@@ -38,6 +39,20 @@ def _leave_contract(person: User, start: dt.date, end: dt.date) -> Contract:
     if start < contract.start_on or end > contract.end_on:
         raise ServiceError({"end_on": "请假期间跨越合同服务期的起止日期，请按合同分开申请。"})
     return contract
+
+
+def _check_has_working_days(person: User, contract: Contract, start: dt.date, end: dt.date) -> None:
+    """Leave that covers no scheduled working day is refused (nothing to take leave from). With the
+    calendar not loaded for the year the leave is accepted: it cannot be judged yet."""
+    calendar = get_calendar(contract)
+    if not all(calendar.knows_year(y) for y in range(start.year, end.year + 1)):
+        return
+    spans = [
+        (e.start_on, e.end_on)
+        for e in RosterEntry.objects.filter(person=person, start_on__lte=end, end_on__gte=start)
+    ]
+    if not any(lo <= day <= hi for day in calendar.workdays_between(start, end) for lo, hi in spans):
+        raise ServiceError({"start_on": f"{_d(start)} 至 {_d(end)} 没有您需要驻场的工作日，无需请假。"})
 
 
 def _check_substitute(substitute: User | None, person: User, start: dt.date, end: dt.date) -> None:
@@ -97,6 +112,7 @@ def leave_request(
                 f"{overlap.get_status_display()}）重叠。"
             }
         )
+    _check_has_working_days(person, contract, start_on, end_on)
     _check_substitute(substitute, person, start_on, end_on)
     leave = LeaveRequest(
         contract=contract,

@@ -130,14 +130,14 @@ def attendance_rates(request):
         filters["status"] = rules.DayStatus(status)
     elif status != "all":
         filters["attended"] = False
-    days = report.days_for(**filters) if drill or status else []
+    days = report.days_for(**filters)
     context.update(
         report=report,
         only_engineers=only_engineers,
         drill=drill,
         status_param=status,
         drill_person=report.people.get(drill.get("person_id")),
-        drill_page=Paginator(days, 50).get_page(request.GET.get("page")) if (drill or status) else None,
+        drill_page=Paginator(days, 50).get_page(request.GET.get("page")),
         statuses=list(rules.DayStatus),
     )
     return render(request, "rosters/attendance_rates.html", context)

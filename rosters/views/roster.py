@@ -122,10 +122,12 @@ def staffing(request):
     else:
         show = request.GET.get("show", "breaches")
         days = report.breaches if show == "breaches" else report.days
+        page = Paginator(days, 50).get_page(request.GET.get("page"))
         context.update(
             report=report,
             show=show,
-            page=Paginator(days, 50).get_page(request.GET.get("page")),
+            page=page,
+            rows=[(day, report.absentees(day)) for day in page],
             people=report.people,
         )
     return render(request, "rosters/staffing.html", context)

@@ -11,7 +11,8 @@ EXPECTED_NAV = {
     Role.DEPT_HEAD: {"home", "contracts:calendar"},
     Role.BUREAU_ADMIN: {"home", "contracts:list", "contracts:calendar", "accounts:departments"}
     | {"rosters:roster"},
-    Role.ENGINEER: {"home", "contracts:list", "contracts:calendar"} | {"rosters:roster", "rosters:worklog_list"},
+    Role.ENGINEER: {"home", "contracts:list", "contracts:calendar"}
+    | {"rosters:roster", "rosters:worklog_list"},
     Role.PM: {"home", "contracts:list", "contracts:calendar", "accounts:departments"}
     | {"rosters:roster", "rosters:worklog_list"},
     Role.FINANCE: {"home", "contracts:list", "contracts:calendar"},

@@ -277,6 +277,11 @@ def test_leave_refuses_overlap_and_a_substitute_already_on_the_roster(team):
     assert "不在驻场名单上" in messages(exc)
     leave = _leave(team, start=d(2023, 3, 20), substitute=team.spare)
     assert leave.substitute == team.spare
+    with pytest.raises(ServiceError) as exc:  # a weekend, or the 清明 holiday: nothing to take leave from
+        _leave(team, start=d(2023, 3, 25), end=d(2023, 3, 26))
+    assert "无需请假" in messages(exc)
+    with pytest.raises(ServiceError):
+        _leave(team, start=d(2023, 4, 5))
 
 
 def test_a_named_substitute_may_check_in_on_the_covered_day(team):
