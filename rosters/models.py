@@ -342,10 +342,6 @@ class StaffChange(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.leaving_entry.person}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_CHANGE_STATUSES
-
 
 class HandoverItem(models.Model):
     change = models.ForeignKey(StaffChange, on_delete=models.CASCADE, related_name="handover_items")
@@ -405,7 +401,10 @@ class DutyList(models.Model):
 
     @property
     def is_late(self) -> bool:
-        return bool(self.submitted_at and self.due_at and self.submitted_at > self.due_at)
+        """Submitted after its deadline (``rules.DutyState``)."""
+        from .rules import DutyState
+
+        return bool(self.due_at) and DutyState(self.due_at, self.submitted_at).late
 
 
 class DutyAssignment(models.Model):

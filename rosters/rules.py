@@ -41,10 +41,6 @@ class Span:
         lo, hi = max(self.start, start), min(self.end, end)
         return Span(lo, hi) if lo <= hi else None
 
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
 
 def merge_spans(spans: Iterable[Span]) -> list[Span]:
     """Union of spans: overlapping or adjacent ones become one."""

@@ -8,7 +8,7 @@
     report.overall.attended, report.overall.scheduled
     report.by_person[user_id]   # Rate per person;  report.by_month[(2023, 6)]  # Rate per month
     report.days                 # list[rules.PersonDay]: every scheduled person-day and how it counted
-    report.days_for(person_id=..., month=(y, m), status=rules.DayStatus.ABSENT)   # the drill-down
+    report.days_for(person_id=..., month=(y, m), attended=False)   # the drill-down: the days behind it
 
 Counted days are the working days from ``start`` to ``through`` (default: yesterday, or ``end`` when the
 period is over) on which the person is on the roster; see ``rosters.rules`` for the definition.
@@ -21,8 +21,8 @@ from __future__ import annotations
 from .attendance import AttendanceReport, attendance_report
 from .duty import DutyOverviewRow, contract_holidays, duty_overview, holiday_of_contract
 from .grid import GridCell, GridRow, MonthGrid, month_grid
-from .keydays import holiday_periods_between, key_day_list, key_days
-from .roster import roster_entries, roster_on, vendor_people
+from .keydays import key_day_list, key_days
+from .roster import roster_entries, roster_on
 from .scoped import (
     change_queryset,
     correction_queryset,
@@ -58,7 +58,6 @@ __all__ = [
     "duty_queryset",
     "get_for",
     "holiday_of_contract",
-    "holiday_periods_between",
     "key_day_list",
     "key_days",
     "leave_queryset",
@@ -72,6 +71,5 @@ __all__ = [
     "roster_on",
     "staffing_report",
     "team_today",
-    "vendor_people",
     "worklog_queryset",
 ]

@@ -32,7 +32,7 @@ class DutyOverviewRow:
             return "late" if self.duty.is_late else "submitted"
         if self.due_at is None:
             return "pending"
-        if now > self.due_at:
+        if rules.DutyState(self.due_at, None).overdue(now):
             return "overdue"
         return "draft" if self.duty else "not_started"
 

@@ -6,21 +6,12 @@ import datetime as dt
 from collections import defaultdict
 
 from contracts.models import Contract
-from contracts.workdays import CalendarNotLoaded, HolidayPeriod, WorkCalendar
+from contracts.workdays import CalendarNotLoaded, WorkCalendar
 
 from .. import rules
 from ..models import (
     KeyDay,
 )
-
-
-def holiday_periods_between(calendar: WorkCalendar, start: dt.date, end: dt.date) -> list[HolidayPeriod]:
-    """Holidays of the known years that overlap [start, end]."""
-    periods = []
-    for year in range(start.year, end.year + 2):
-        if calendar.knows_year(year):
-            periods += [p for p in calendar.holiday_periods(year) if p.end >= start and p.start <= end]
-    return sorted(set(periods), key=lambda p: p.start)
 
 
 def key_days(

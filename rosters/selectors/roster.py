@@ -6,8 +6,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from accounts.models import User
-from accounts.roles import Role
 from contracts.models import Contract
 
 from .. import rules
@@ -29,10 +27,6 @@ def roster_entries(contract: Contract):
 
 def roster_on(contract: Contract, day: dt.date) -> list[RosterEntry]:
     return list(roster_entries(contract).filter(start_on__lte=day, end_on__gte=day))
-
-
-def vendor_people():
-    return User.objects.filter(role__in=(Role.ENGINEER, Role.PM), is_active=True).order_by("role", "username")
 
 
 def _spans(entries: Iterable[RosterEntry]) -> dict[int, list[rules.Span]]:

@@ -58,17 +58,8 @@ class StaffingReport:
         return [d for d in self.days if not d.past and not d.planned_ok]
 
     @property
-    def roster_breaches(self) -> list[rules.StaffingDay]:
-        """Days (past or future) on which fewer engineers than required were even on the roster."""
-        return [d for d in self.days if not d.planned_ok]
-
-    @property
     def breaches(self) -> list[rules.StaffingDay]:
         return [d for d in self.days if not d.ok]
-
-    @property
-    def engineers_ok(self) -> bool:
-        return not self.breaches
 
     @property
     def status(self) -> str:

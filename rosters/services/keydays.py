@@ -31,8 +31,12 @@ def key_day_mark(
     source: str = KeyDaySource.MANUAL,
     calendar: WorkCalendar | None = None,
 ) -> KeyDay:
-    """Mark a working day as a key day (needs full attendance). The tickets app feeds upgrades here with
-    ``source=KeyDaySource.UPGRADE`` and ``date=rules.first_workday_after(calendar, deployed_at)``."""
+    """Mark a working day as a key day (needs full attendance).
+
+    Upgrades are fed with ``source=KeyDaySource.UPGRADE`` and
+    ``date=rules.first_workday_after(calendar, deployed_at)``. tickets sits below rosters, so it does not
+    call this: a rosters-side step that reads the deployed upgrades (or ``selectors.key_days`` reading
+    them directly) does."""
     if not (contract.start_on <= date <= contract.end_on):
         raise ServiceError(
             {"date": f"日期须在合同服务期内（{_d(contract.start_on)} 至 {_d(contract.end_on)}）。"}
