@@ -1,6 +1,6 @@
 """Time the rosters pages and the attendance report on the loaded demo (a benchmark, not a test).
 
-    .venv/bin/python scripts/bench_rosters.py            # against var/db.sqlite3 or DATABASE_URL
+Run ``.venv/bin/python scripts/bench_rosters.py`` after ``make demo`` (var/db.sqlite3, or DATABASE_URL).
 """
 
 import os
