@@ -144,7 +144,10 @@ def _bulk_logs(contract, records, rng: random.Random, *, skip=()):
             continue
         (text, ref), (second, ref2) = rng.sample(TASKS, 2)
         content = f"1. {text}；\n2. {second}。"
-        refs = ", ".join(r.format(y=record.date.year, n=(n * 7) % 900 + 1) for r in {ref, ref2} if r)
+        numbers = [
+            r.format(y=record.date.year, n=(n * 7 + k * 3) % 900 + 1) for k, r in enumerate((ref, ref2)) if r
+        ]
+        refs = ", ".join(numbers)
         written = record.check_out_at or _at(record.date, 17, 40)
         logs.append(
             WorkLog(

@@ -115,7 +115,10 @@ def duty_list_save(*, duty_list: DutyList, rows: Sequence[DutyRow], actor: User,
             )
     if errors:
         raise ServiceError(errors)
-    before = [f"{a.day}:{a.person.username}:{a.phone}" for a in duty.assignments.select_related("person")]
+    before = [
+        f"{a.day}:{a.person.username}:{a.phone}:{a.note}" for a in duty.assignments.select_related("person")
+    ]
+    note_before = duty.note
     duty.assignments.all().delete()
     DutyAssignment.objects.bulk_create(
         DutyAssignment(duty_list=duty, day=r.day, person=r.person, phone=r.phone[:30], note=r.note[:100])
@@ -124,14 +127,20 @@ def duty_list_save(*, duty_list: DutyList, rows: Sequence[DutyRow], actor: User,
     duty.note = (note or "").strip()[:300]
     duty.save(update_fields=["note"])
     after = [
-        f"{r.day}:{r.person.username}:{r.phone}" for r in sorted(rows, key=lambda r: (r.day, r.person.pk))
+        f"{r.day}:{r.person.username}:{r.phone}:{r.note}"
+        for r in sorted(rows, key=lambda r: (r.day, r.person.pk))
     ]
+    changes = {}
     if before != after:
+        changes["assignments"] = [before, after]
+    if note_before != duty.note:
+        changes["note"] = [note_before, duty.note]
+    if changes:
         log_action(
             "duty.amend" if duty.status == DutyStatus.SUBMITTED else "duty.save",
             actor=actor,
             obj=duty,
-            changes={"assignments": [before, after]},
+            changes=changes,
         )
     return duty
 

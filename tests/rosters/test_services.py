@@ -534,6 +534,21 @@ def test_the_bureau_demands_a_replacement_which_starts_the_same_flow(team):
         services.change_withdraw(change=change, actor=team.pm)
 
 
+def test_a_roster_period_under_an_open_change_is_not_edited_directly(team):
+    _apply(team, d(2023, 3, 1))
+    entry = team.entries["eng2"]
+    with on(2023, 2, 1), pytest.raises(TransitionNotAllowed) as exc:
+        services.roster_update(
+            entry=entry, actor=team.pm, start_on=entry.start_on, end_on=d(2023, 2, 15), phone=entry.phone
+        )
+    assert "变动流程" in messages(exc)
+    with on(2023, 2, 1):  # the phone may still change
+        services.roster_update(
+            entry=entry, actor=team.pm, start_on=entry.start_on, end_on=entry.end_on, phone="139 0000 0000"
+        )
+    assert RosterEntry.objects.get(pk=entry.pk).phone == "139 0000 0000"
+
+
 def test_one_open_change_per_person_and_an_application_can_be_withdrawn(team):
     change = _apply(team, d(2023, 3, 1))
     with pytest.raises(ServiceError) as exc:
