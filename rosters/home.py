@@ -93,8 +93,9 @@ def pm_team(request, contract) -> dict | None:
         last_workday = calendar.workday_before(clock.today())
         missing = selectors.missing_logs(contract, start=last_workday, end=last_workday, calendar=calendar)
         context.update(last_workday=last_workday, missing=missing)
-        rows, _pending = selectors.duty_overview(contract, calendar)
+        rows, pending = selectors.duty_overview(contract, calendar)
         context["next_duty"] = next((r for r in rows if r.period.end >= clock.today()), None)
+        context["duty_pending"] = pending
     except CalendarNotLoaded as exc:
         context["not_loaded"] = exc
     return context
