@@ -145,6 +145,26 @@ def test_check_in_once_a_day_at_server_time_and_check_out_once(team):
     assert AuditEntry.objects.filter(action="attendance.check_out", actor=team.eng).count() == 1
 
 
+def test_two_clicks_at_once_record_one_check_in(team, monkeypatch):
+    """The other click lands between this one's check and its insert: the unique constraint refuses the
+    second row and the user is told, not shown an error page. (Here both rows share one transaction, so
+    the simulated first click is rolled back with the refusal; in production it was committed.)"""
+    from common import clock
+    from rosters.services import attendance
+
+    real = attendance._require_basis
+
+    def racing(person, day, **kwargs):
+        basis = real(person, day, **kwargs)
+        Attendance.objects.create(contract=basis.contract, person=person, date=day, check_in_at=clock.now())
+        return basis
+
+    monkeypatch.setattr(attendance, "_require_basis", racing)
+    with on(2023, 3, 6, 8, 21), pytest.raises(ConcurrentChange) as exc:
+        services.check_in(person=team.eng)
+    assert "已经签到" in messages(exc)
+
+
 def test_check_out_without_check_in_is_refused(team):
     with on(2023, 3, 6, 17, 40), pytest.raises(ServiceError) as exc:
         services.check_out(person=team.eng)
