@@ -96,6 +96,7 @@ CONTRACT_SECTIONS = [
             "min_engineers_on_site",
             "pm_min_on_site_months",
             "staff_change_notice_months",
+            "duty_list_lead_workdays",
             "signoff_due_workdays",
         ],
     ),

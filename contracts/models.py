@@ -122,6 +122,12 @@ class Contract(models.Model):
     )
     pm_min_on_site_months = models.PositiveSmallIntegerField(_("项目经理最少驻场月数"), default=3)
     staff_change_notice_months = models.PositiveSmallIntegerField(_("人员变动提前申请（月）"), default=1)
+    duty_list_lead_workdays = models.PositiveSmallIntegerField(
+        _("节假日值班表提前提交（工作日）"),
+        default=0,
+        validators=[MaxValueValidator(20)],
+        help_text=_("0 表示节假日开始前提交即可；N 表示须在节假日前第 N 个工作日结束前提交。"),
+    )
 
     created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -16,12 +16,14 @@ from common.notifications import email_muted
 from .contracts import load_contracts
 from .jobs import load_jobs
 from .people import is_loaded, load_people
+from .rosters import load_rosters
 
 STEPS = [
     ("people", load_people),
     ("contracts", load_contracts),
     # steps of the apps above go here, in the order of the floors
     ("jobs", load_jobs),
+    ("rosters", load_rosters),
 ]
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("contracts/", include("contracts.urls")),
     path("jobs/", include("jobs.urls")),
+    path("rosters/", include("rosters.urls")),
     path("", include("common.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -9,9 +9,12 @@ from jinbao_service.navigation import all_items
 EXPECTED_NAV = {
     Role.STAFF: {"home", "contracts:calendar"},
     Role.DEPT_HEAD: {"home", "contracts:calendar"},
-    Role.BUREAU_ADMIN: {"home", "contracts:list", "contracts:calendar", "accounts:departments", "jobs:list"},
-    Role.ENGINEER: {"home", "contracts:list", "contracts:calendar"},
-    Role.PM: {"home", "contracts:list", "contracts:calendar", "accounts:departments", "jobs:list"},
+    Role.BUREAU_ADMIN: {"home", "contracts:list", "contracts:calendar", "accounts:departments", "jobs:list"}
+    | {"rosters:roster"},
+    Role.ENGINEER: {"home", "contracts:list", "contracts:calendar"}
+    | {"rosters:roster", "rosters:worklog_list"},
+    Role.PM: {"home", "contracts:list", "contracts:calendar", "accounts:departments", "jobs:list"}
+    | {"rosters:roster", "rosters:worklog_list"},
     Role.FINANCE: {"home", "contracts:list", "contracts:calendar"},
     Role.AUDITOR: {"home", "common:audit_log"},
     Role.SYSADMIN: {"home", "contracts:calendar", "accounts:departments"},

@@ -1,0 +1,125 @@
+"""Home-page panels of the rosters app (declared on ``RostersConfig.home_panels``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from common import clock
+from contracts.calendar import get_calendar
+from contracts.workdays import CalendarNotLoaded
+
+from . import selectors, services
+from .models import (
+    Attendance,
+    ChangeStatus,
+    DutyAssignment,
+    DutyStatus,
+    LeaveRequest,
+    RequestStatus,
+    WorkLog,
+)
+
+
+def my_day(request, contract) -> dict:
+    """Check-in/out button, today's status and today's work log for an engineer or the PM."""
+    user = request.user
+    today = clock.today()
+    basis = services.attendance_basis(user, today)
+    record = Attendance.objects.filter(person=user, date=today).first()
+    context = {
+        "today": today,
+        "basis": basis,
+        "record": record,
+        "log": WorkLog.objects.filter(person=user, date=today).first(),
+        "leave_today": LeaveRequest.objects.filter(
+            person=user, status=RequestStatus.APPROVED, start_on__lte=today, end_on__gte=today
+        ).first(),
+    }
+    if basis is not None:
+        try:
+            context["day"] = get_calendar(basis.contract).day(today)
+        except CalendarNotLoaded as exc:
+            context["not_loaded"] = exc
+    return context
+
+
+def my_records(request, contract) -> dict | None:
+    """An engineer's month so far, missing logs and open requests."""
+    user = request.user
+    contract = selectors.contract_for_today(contract)
+    if contract is None:
+        return None
+    today = clock.today()
+    first = today.replace(day=1)
+    context: dict = {"contract": contract, "today": today}
+    try:
+        calendar = get_calendar(contract)
+        context["month_rate"] = selectors.attendance_report(
+            contract, start=first, person=user, calendar=calendar
+        ).overall
+        context["contract_rate"] = selectors.attendance_report(
+            contract, person=user, calendar=calendar
+        ).overall
+        context["missing"] = selectors.missing_logs(contract, person=user, calendar=calendar)[:5]
+    except CalendarNotLoaded as exc:
+        context["not_loaded"] = exc
+    context["pending_leaves"] = LeaveRequest.objects.filter(person=user, status=RequestStatus.PENDING).count()
+    context["duty"] = _my_next_duty(user, today)
+    return context
+
+
+def _my_next_duty(user, today: dt.date):
+    return (
+        DutyAssignment.objects.filter(person=user, day__gte=today, duty_list__status=DutyStatus.SUBMITTED)
+        .select_related("duty_list")
+        .order_by("day")
+        .first()
+    )
+
+
+def pm_team(request, contract) -> dict | None:
+    """The PM's team today, pending approvals, yesterday's missing logs and open staff changes."""
+    contract = selectors.contract_for_today(contract)
+    if contract is None:
+        return None
+    calendar = get_calendar(contract)
+    context: dict = {
+        "contract": contract,
+        "team": selectors.team_today(contract, calendar),
+        "approvals": selectors.pending_approvals(request.user, contract),
+        "changes": list(selectors.open_changes(contract)),
+    }
+    try:
+        last_workday = calendar.workday_before(clock.today())
+        missing = selectors.missing_logs(contract, start=last_workday, end=last_workday, calendar=calendar)
+        context.update(last_workday=last_workday, missing=missing)
+        rows, pending = selectors.duty_overview(contract, calendar)
+        context["next_duty"] = next((r for r in rows if r.period.end >= clock.today()), None)
+        context["duty_pending"] = pending
+    except CalendarNotLoaded as exc:
+        context["not_loaded"] = exc
+    return context
+
+
+def bureau_overview(request, contract) -> dict | None:
+    """Who is on site today, whether the staffing rule holds, and what waits for the bureau."""
+    contract = selectors.contract_for_today(contract)
+    if contract is None:
+        return None
+    calendar = get_calendar(contract)
+    context: dict = {
+        "contract": contract,
+        "team": selectors.team_today(contract, calendar),
+        "approvals": selectors.pending_approvals(request.user, contract),
+        "to_decide": list(selectors.open_changes(contract).filter(status=ChangeStatus.SUBMITTED)),
+        "to_confirm": list(selectors.open_changes(contract).filter(status=ChangeStatus.APPROVED)),
+    }
+    try:
+        context["staffing"] = selectors.staffing_report(contract, calendar=calendar)
+        context["rate"] = selectors.attendance_report(contract, calendar=calendar)
+        rows, _pending = selectors.duty_overview(contract, calendar)
+        context["duty_flags"] = [r for r in rows if r.state in ("late", "overdue")]
+        context["next_duty"] = next((r for r in rows if r.period.end >= clock.today()), None)
+    except CalendarNotLoaded as exc:
+        context["not_loaded"] = exc
+    return context

@@ -1,0 +1,157 @@
+"""The attendance rate of SPEC §5 per person, per month and per contract, with the days behind it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from accounts.models import User
+from contracts.calendar import get_calendar
+from contracts.models import Contract
+from contracts.workdays import CalendarNotLoaded, WorkCalendar
+
+from .. import rules
+from ..models import (
+    Attendance,
+    RosterEntry,
+)
+from ._base import default_through
+from .keydays import key_days
+from .roster import _approved_leaves, _leave_days, _spans
+
+
+@dataclass
+class AttendanceReport:
+    contract: Contract
+    start: dt.date
+    end: dt.date
+    through: dt.date | None  # last counted day; None when no day is counted yet
+    people: dict[int, User]
+    days: list[rules.PersonDay]
+    positions: dict[int, str] = field(default_factory=dict)
+
+    @cached_property
+    def overall(self) -> rules.Rate:
+        return rules.rate(self.days)
+
+    @cached_property
+    def by_person(self) -> dict[int, rules.Rate]:
+        return rules.rates_by(self.days, lambda d: d.person_id)
+
+    @cached_property
+    def by_month(self) -> dict[tuple[int, int], rules.Rate]:
+        return rules.rates_by(self.days, lambda d: d.month)
+
+    @cached_property
+    def by_person_month(self) -> dict[tuple[int, tuple[int, int]], rules.Rate]:
+        return rules.rates_by(self.days, lambda d: (d.person_id, d.month))
+
+    @property
+    def months(self) -> list[tuple[int, int]]:
+        months, current = [], self.start.replace(day=1)
+        while current <= self.end:
+            months.append((current.year, current.month))
+            current = (current + dt.timedelta(days=32)).replace(day=1)
+        return months
+
+    def days_for(
+        self,
+        *,
+        person_id: int | None = None,
+        month: tuple[int, int] | None = None,
+        status: rules.DayStatus | None = None,
+        attended: bool | None = None,
+    ) -> list[rules.PersonDay]:
+        """The person-days behind a figure: ``days_for(person_id=7, month=(2023, 6), attended=False)``."""
+        return [
+            d
+            for d in self.days
+            if (person_id is None or d.person_id == person_id)
+            and (month is None or d.month == month)
+            and (status is None or d.status == status)
+            and (attended is None or d.attended == attended)
+        ]
+
+    @property
+    def person_rows(self) -> list[dict]:
+        """For tables: each person with their contract rate and monthly rates."""
+        rows = []
+        for pid, person in sorted(
+            self.people.items(), key=lambda kv: (self.positions.get(kv[0], ""), kv[1].username)
+        ):
+            rows.append(
+                {
+                    "person": person,
+                    "position": self.positions.get(pid, ""),
+                    "rate": self.by_person.get(pid, rules.Rate()),
+                    "months": [
+                        (f"{y}-{m:02d}", self.by_person_month.get((pid, (y, m)), rules.Rate()))
+                        for y, m in self.months
+                    ],
+                }
+            )
+        return rows
+
+    @property
+    def month_totals(self) -> list[rules.Rate]:
+        return [self.by_month.get(m, rules.Rate()) for m in self.months]
+
+
+def attendance_report(
+    contract: Contract,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    through: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
+    positions: Iterable[str] | None = None,
+    person: User | None = None,
+) -> AttendanceReport:
+    """Attendance of the contract's roster over [start, end] (default: the whole contract), counted up
+    to ``through`` (default: yesterday). Raises CalendarNotLoaded for a counted day of an unknown year."""
+    start = max(start or contract.start_on, contract.start_on)
+    end = min(end or contract.end_on, contract.end_on)
+    last = min(end, through or default_through(end))
+    entries = RosterEntry.objects.filter(
+        contract=contract, start_on__lte=end, end_on__gte=start
+    ).select_related("person")
+    if positions is not None:
+        entries = entries.filter(position__in=list(positions))
+    if person is not None:
+        entries = entries.filter(person=person)
+    entries = list(entries)
+    people = {e.person_id: e.person for e in entries}
+    position_of = {e.person_id: e.position for e in sorted(entries, key=lambda e: e.start_on)}
+    if last < start:
+        return AttendanceReport(contract, start, end, None, people, [], position_of)
+    calendar = calendar or get_calendar(contract)
+    for year in range(start.year, last.year + 1):
+        if not calendar.knows_year(year):
+            raise CalendarNotLoaded(year)
+    if not entries:
+        return AttendanceReport(contract, start, end, last, people, [], position_of)
+    workdays = calendar.workdays_between(start, last)
+    checkins: dict[int, set[dt.date]] = defaultdict(set)
+    for pid, day in Attendance.objects.filter(person_id__in=people, date__range=(start, last)).values_list(
+        "person_id", "date"
+    ):
+        checkins[pid].add(day)
+    covered_days, uncovered, _by_day = _leave_days(_approved_leaves(people, start, last), start, last)
+    keys = set(key_days(contract, calendar, start, last))
+    spans = _spans(e for e in entries)
+    days: list[rules.PersonDay] = []
+    for pid in people:
+        days += rules.person_days(
+            person_id=pid,
+            roster=list(spans[pid]),
+            workdays=workdays,
+            checkins=checkins[pid],
+            covered_leave=covered_days[pid],
+            uncovered_leave=uncovered[pid],
+            key_days=keys,
+        )
+    days.sort(key=lambda d: (d.date, d.person_id))
+    return AttendanceReport(contract, start, end, last, people, days, position_of)

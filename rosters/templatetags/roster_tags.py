@@ -1,0 +1,120 @@
+"""Template helpers of the rosters pages: the tab bar and attendance-rate formatting."""
+
+import datetime as dt
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from common import clock
+
+register = template.Library()
+
+# (url name, label, permission, url names that light the tab up)
+TABS = [
+    (
+        "rosters:roster",
+        _("驻场名单"),
+        "rosters.view_rosterentry",
+        {"rosters:roster", "rosters:roster_add", "rosters:roster_edit"},
+    ),
+    ("rosters:staffing", _("人员配备"), "rosters.view_team_attendance", {"rosters:staffing"}),
+    ("rosters:attendance_month", _("考勤月表"), "rosters.view_team_attendance", {"rosters:attendance_month"}),
+    ("rosters:attendance_rates", _("出勤率"), "rosters.view_team_attendance", {"rosters:attendance_rates"}),
+    ("rosters:my_attendance", _("我的考勤"), "rosters.check_in", {"rosters:my_attendance"}),
+    (
+        "rosters:leave_list",
+        _("请假"),
+        "rosters.view_leaverequest",
+        {"rosters:leave_list", "rosters:leave_create", "rosters:leave_detail"},
+    ),
+    (
+        "rosters:correction_list",
+        _("考勤更正"),
+        "rosters.view_attendancecorrection",
+        {"rosters:correction_list", "rosters:correction_create"},
+    ),
+    (
+        "rosters:worklog_list",
+        _("工作日志"),
+        "rosters.view_worklog",
+        {"rosters:worklog_list", "rosters:worklog_create", "rosters:worklog_edit"},
+    ),
+    (
+        "rosters:change_list",
+        _("人员变动"),
+        "rosters.view_staffchange",
+        {
+            "rosters:change_list",
+            "rosters:change_create",
+            "rosters:change_demand",
+            "rosters:change_detail",
+            "rosters:change_propose",
+        },
+    ),
+    (
+        "rosters:duty_list",
+        _("节假日值班"),
+        "rosters.view_dutylist",
+        {"rosters:duty_list", "rosters:duty_detail", "rosters:duty_edit"},
+    ),
+    (
+        "rosters:meeting_list",
+        _("质量例会"),
+        "rosters.view_weeklymeeting",
+        {"rosters:meeting_list", "rosters:meeting_create", "rosters:meeting_detail", "rosters:meeting_edit"},
+    ),
+    ("rosters:key_days", _("关键日"), "rosters.view_keyday", {"rosters:key_days"}),
+]
+
+
+@register.inclusion_tag("rosters/_tabs.html", takes_context=True)
+def roster_tabs(context):
+    request = context["request"]
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    user = request.user
+    if user.has_perm("rosters.view_team_attendance"):
+        hidden = {"rosters:my_attendance"} if not user.has_perm("rosters.check_in") else set()
+    else:
+        hidden = set()
+    tabs = [
+        {"url_name": name, "label": label, "active": current in names}
+        for name, label, perm, names in TABS
+        if user.has_perm(perm) and name not in hidden
+    ]
+    return {"tabs": tabs}
+
+
+@register.filter
+def rate_percent(rate):
+    """``98.50%`` or ``—`` when nothing was scheduled."""
+    if getattr(rate, "percent", None) is None:
+        return "—"
+    return f"{rate.percent}%"
+
+
+@register.filter
+def rate_fraction(rate):
+    if not hasattr(rate, "scheduled"):
+        return ""
+    return f"{rate.attended}/{rate.scheduled}"
+
+
+@register.filter
+def hm(moment):
+    """A datetime as Shanghai HH:MM."""
+    if not isinstance(moment, dt.datetime):
+        return ""
+    return f"{clock.local(moment):%H:%M}"
+
+
+@register.filter
+def weekday_cn(day):
+    return "一二三四五六日"[day.weekday()] if day else ""
+
+
+@register.filter
+def lookup(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
