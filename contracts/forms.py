@@ -97,6 +97,7 @@ CONTRACT_SECTIONS = [
             "pm_min_on_site_months",
             "staff_change_notice_months",
             "signoff_due_workdays",
+            "sla_warning_percent",
         ],
     ),
 ]

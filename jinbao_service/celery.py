@@ -12,6 +12,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@app.on_after_finalize.connect
+def _declare_periodic_tasks(sender, **kwargs):
+    from .schedule import beat_schedule
+
+    sender.conf.beat_schedule = beat_schedule()
+
+
 @app.on_after_configure.connect
 def _make_filesystem_broker_folders(sender, **kwargs):
     """The filesystem transport (embedded default) needs its folders before anyone sends or consumes."""
