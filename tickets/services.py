@@ -113,7 +113,7 @@ def _claim(ticket: Ticket, from_statuses: Iterable[str], **updates) -> None:
     count = Ticket.objects.filter(pk=ticket.pk, status__in=list(from_statuses)).update(**updates)
     if count != 1:
         current = Ticket.objects.filter(pk=ticket.pk).values_list("status", flat=True).first()
-        label = Status(current).label if current else "已删除"
+        label = str(Status(current).label) if current else "已删除"
         ticket.refresh_from_db()
         raise ConcurrentChange(f"该请求刚刚已被他人处理（当前状态：{label}），请刷新页面后再操作。")
     ticket.refresh_from_db()
@@ -535,7 +535,7 @@ def resolve_blockers(ticket: Ticket) -> list[str]:
     blockers = []
     if ticket.kind == Kind.BATCH:
         done = set(ticket.batch_steps.values_list("step", flat=True))
-        missing = [BatchStepKind(s).label for s in BatchStepKind.values if s not in done]
+        missing = [str(BatchStepKind(s).label) for s in BatchStepKind.values if s not in done]
         if missing:
             blockers.append("批量处理还缺少以下步骤的记录：" + "、".join(missing) + "。")
     if ticket.kind == Kind.UPGRADE:
@@ -765,7 +765,7 @@ def batch_step_record(*, ticket: Ticket, actor, step: str, note: str = "", evide
         ticket=ticket,
         changes={
             "step": step,
-            "step_label": BatchStepKind(step).label,
+            "step_label": str(BatchStepKind(step).label),
             "note": note,
             "evidence": row.evidence.name or "",
         },
@@ -886,7 +886,7 @@ def upgrade_step_record(
         ticket=ticket,
         changes={
             "stage": stage,
-            "stage_label": UpgradeStage(stage).label,
+            "stage_label": str(UpgradeStage(stage).label),
             "note": note,
             "window_start": window_start,
             "emergency": emergency,
@@ -1126,7 +1126,7 @@ def signoff_sign(
         {
             "signed_by": actor.display_name,
             "signed_at": clock.local(now).strftime("%Y-%m-%d %H:%M"),
-            "method": SignOffMethod(method).label,
+            "method": str(SignOffMethod(method).label),
             "signer_note": signoff.signer_note,
             "late": late,
         }
