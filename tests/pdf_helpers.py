@@ -41,7 +41,9 @@ def pdf_text(data: bytes) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "doc.pdf"
         path.write_bytes(data)
-        return subprocess.run([tool, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            [tool, "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
 
 
 def assert_cjk_font_embedded(data: bytes, family: str = "WenQuanYi") -> None:

@@ -404,6 +404,8 @@ def ticket_assign(*, ticket: Ticket, actor, assignee: User) -> Ticket:
 @transaction.atomic
 def ticket_claim(*, ticket: Ticket, actor) -> Ticket:
     """An engineer takes an unassigned confirmed request. Two at once: one wins, the other is told."""
+    if policy.is_vendor(actor) and ticket.assignee_id and ticket.assignee_id != actor.pk:
+        raise ConcurrentChange(f"该请求刚刚已被 {ticket.assignee.display_name} 领取，您无需再处理。")
     _require(policy.can_claim(actor, ticket), "只能领取已确认且尚未分派的请求。")
     now = clock.now()
     count = Ticket.objects.filter(pk=ticket.pk, status=Status.CONFIRMED, assignee__isnull=True).update(

@@ -10,7 +10,10 @@ from tickets.models import BatchType, Kind, Status, UpgradeTarget
 KIND_FIELDS = {
     Kind.POLICY: {"policy_document": "常人社发〔2023〕12号"},
     Kind.DATA: {"data_scope": "张三 2023-01 养老缴费基数"},
-    Kind.BATCH: {"batch_type": BatchType.PENSION_ADJUSTMENT, "affected_population": "企业退休人员约 3.2 万人"},
+    Kind.BATCH: {
+        "batch_type": BatchType.PENSION_ADJUSTMENT,
+        "affected_population": "企业退休人员约 3.2 万人",
+    },
     Kind.INIT: {"init_type": "monthly"},
     Kind.UPGRADE: {"upgrade_target": UpgradeTarget.CENTRAL},
 }
@@ -40,13 +43,22 @@ def advance(world, ticket, to: str, *, when=None, engineer=None):
     """Walk a submitted request forward to ``to`` through the services (gates satisfied on the way)."""
     engineer = engineer or world.engineer
     when = when or at(2023, 3, 6, 9, 30)
-    order = [Status.CONFIRMED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.SIGNED_OFF, Status.CLOSED]
+    order = [
+        Status.CONFIRMED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.RESOLVED,
+        Status.SIGNED_OFF,
+        Status.CLOSED,
+    ]
     with clock.frozen_at(when):
         for step in order[: order.index(to) + 1]:
             if step == Status.CONFIRMED:
                 ticket = services.ticket_confirm(ticket=ticket, actor=world.dept_head)
                 if ticket.kind == Kind.DATA:
-                    services.data_authorize(ticket=ticket, actor=world.dept_head, scope="仅限张三 2023-01 缴费基数")
+                    services.data_authorize(
+                        ticket=ticket, actor=world.dept_head, scope="仅限张三 2023-01 缴费基数"
+                    )
             elif step == Status.ASSIGNED:
                 ticket = services.ticket_assign(ticket=ticket, actor=world.pm, assignee=engineer)
             elif step == Status.IN_PROGRESS:
@@ -55,7 +67,9 @@ def advance(world, ticket, to: str, *, when=None, engineer=None):
                 if ticket.kind == Kind.BATCH:
                     for s in ("backup", "test", "verify", "recovery"):
                         services.batch_step_record(ticket=ticket, actor=engineer, step=s, note=f"{s} 完成")
-                ticket = services.ticket_resolve(ticket=ticket, actor=engineer, resolution="已修复保存按钮的校验。")
+                ticket = services.ticket_resolve(
+                    ticket=ticket, actor=engineer, resolution="已修复保存按钮的校验。"
+                )
             elif step == Status.SIGNED_OFF:
                 services.signoff_sign(signoff=ticket.signoff, actor=world.staff)
                 ticket.refresh_from_db()

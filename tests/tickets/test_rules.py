@@ -72,7 +72,11 @@ def test_confirmed_outside_working_hours_starts_next_working_period():
 
 def test_warning_point_is_the_contract_share_of_the_resolution_time():
     due = rules.deadlines(
-        CAL, start=clock.aware(dt.date(2023, 3, 6), 8, 30), respond_minutes=60, resolve_minutes=400, warning_percent=25
+        CAL,
+        start=clock.aware(dt.date(2023, 3, 6), 8, 30),
+        respond_minutes=60,
+        resolve_minutes=400,
+        warning_percent=25,
     )
     assert due.resolve_warn_at == clock.aware(dt.date(2023, 3, 6), 15, 0)  # 300 working minutes
 
@@ -97,5 +101,7 @@ def test_pause_extension_counts_working_minutes_and_not_after_the_deadline():
 
 def test_deadline_in_an_unknown_year_is_not_guessed():
     with pytest.raises(CalendarNotLoaded) as info:
-        rules.deadlines(CAL, start=clock.aware(dt.date(2026, 12, 28), 9, 0), respond_minutes=450, resolve_minutes=4500)
+        rules.deadlines(
+            CAL, start=clock.aware(dt.date(2026, 12, 28), 9, 0), respond_minutes=450, resolve_minutes=4500
+        )
     assert info.value.year == 2027

@@ -49,21 +49,96 @@ def prepare(world, state, kind=Kind.SOFTWARE):
 
 ACTIONS = {
     # action: (state, kind, allowed roles, call)
-    "confirm": (Status.SUBMITTED, Kind.SOFTWARE, {"dept_head", "bureau_admin"}, lambda t, u, w: services.ticket_confirm(ticket=t, actor=u)),
-    "reject": (Status.SUBMITTED, Kind.SOFTWARE, {"dept_head", "bureau_admin"}, lambda t, u, w: services.ticket_reject(ticket=t, actor=u, reason="重复提交")),
-    "cancel": (Status.SUBMITTED, Kind.SOFTWARE, {"staff", "dept_head", "bureau_admin"}, lambda t, u, w: services.ticket_cancel(ticket=t, actor=u, reason="已自行解决")),
-    "authorize": (Status.CONFIRMED, Kind.DATA, {"dept_head", "bureau_admin"}, lambda t, u, w: services.data_authorize(ticket=t, actor=u, scope="张三一人")),
-    "assign": (Status.CONFIRMED, Kind.SOFTWARE, {"pm"}, lambda t, u, w: services.ticket_assign(ticket=t, actor=u, assignee=w.engineer)),
-    "claim": (Status.CONFIRMED, Kind.SOFTWARE, {"engineer", "pm"}, lambda t, u, w: services.ticket_claim(ticket=t, actor=u)),
-    "start": (Status.ASSIGNED, Kind.SOFTWARE, {"engineer"}, lambda t, u, w: services.ticket_start(ticket=t, actor=u)),
-    "wait": (Status.IN_PROGRESS, Kind.SOFTWARE, {"engineer"}, lambda t, u, w: services.ticket_wait(ticket=t, actor=u, reason="等待科室提供数据")),
-    "resume": (Status.WAITING, Kind.SOFTWARE, {"engineer", "staff", "dept_head"}, lambda t, u, w: services.ticket_resume(ticket=t, actor=u)),
-    "resolve": (Status.IN_PROGRESS, Kind.SOFTWARE, {"engineer"}, lambda t, u, w: services.ticket_resolve(ticket=t, actor=u, resolution="已处理")),
-    "reopen": (Status.RESOLVED, Kind.SOFTWARE, {"staff", "dept_head"}, lambda t, u, w: services.ticket_reopen(ticket=t, actor=u, reason="仍然报错")),
-    "sign": (Status.RESOLVED, Kind.SOFTWARE, {"staff", "dept_head"}, lambda t, u, w: services.signoff_sign(signoff=t.signoff, actor=u)),
-    "close": (Status.SIGNED_OFF, Kind.SOFTWARE, {"pm", "bureau_admin"}, lambda t, u, w: services.ticket_close(ticket=t, actor=u)),
-    "comment": (Status.IN_PROGRESS, Kind.SOFTWARE, {"staff", "dept_head", "bureau_admin", "engineer", "pm"}, lambda t, u, w: services.comment_add(ticket=t, actor=u, body="请看附件")),
-    "log_time": (Status.IN_PROGRESS, Kind.SOFTWARE, {"engineer"}, lambda t, u, w: services.time_log(ticket=t, actor=u, work_date=dt.date(2023, 3, 6), minutes=90)),
+    "confirm": (
+        Status.SUBMITTED,
+        Kind.SOFTWARE,
+        {"dept_head", "bureau_admin"},
+        lambda t, u, w: services.ticket_confirm(ticket=t, actor=u),
+    ),
+    "reject": (
+        Status.SUBMITTED,
+        Kind.SOFTWARE,
+        {"dept_head", "bureau_admin"},
+        lambda t, u, w: services.ticket_reject(ticket=t, actor=u, reason="重复提交"),
+    ),
+    "cancel": (
+        Status.SUBMITTED,
+        Kind.SOFTWARE,
+        {"staff", "dept_head", "bureau_admin"},
+        lambda t, u, w: services.ticket_cancel(ticket=t, actor=u, reason="已自行解决"),
+    ),
+    "authorize": (
+        Status.CONFIRMED,
+        Kind.DATA,
+        {"dept_head", "bureau_admin"},
+        lambda t, u, w: services.data_authorize(ticket=t, actor=u, scope="张三一人"),
+    ),
+    "assign": (
+        Status.CONFIRMED,
+        Kind.SOFTWARE,
+        {"pm"},
+        lambda t, u, w: services.ticket_assign(ticket=t, actor=u, assignee=w.engineer),
+    ),
+    "claim": (
+        Status.CONFIRMED,
+        Kind.SOFTWARE,
+        {"engineer", "pm"},
+        lambda t, u, w: services.ticket_claim(ticket=t, actor=u),
+    ),
+    "start": (
+        Status.ASSIGNED,
+        Kind.SOFTWARE,
+        {"engineer"},
+        lambda t, u, w: services.ticket_start(ticket=t, actor=u),
+    ),
+    "wait": (
+        Status.IN_PROGRESS,
+        Kind.SOFTWARE,
+        {"engineer"},
+        lambda t, u, w: services.ticket_wait(ticket=t, actor=u, reason="等待科室提供数据"),
+    ),
+    "resume": (
+        Status.WAITING,
+        Kind.SOFTWARE,
+        {"engineer", "staff", "dept_head"},
+        lambda t, u, w: services.ticket_resume(ticket=t, actor=u),
+    ),
+    "resolve": (
+        Status.IN_PROGRESS,
+        Kind.SOFTWARE,
+        {"engineer"},
+        lambda t, u, w: services.ticket_resolve(ticket=t, actor=u, resolution="已处理"),
+    ),
+    "reopen": (
+        Status.RESOLVED,
+        Kind.SOFTWARE,
+        {"staff", "dept_head"},
+        lambda t, u, w: services.ticket_reopen(ticket=t, actor=u, reason="仍然报错"),
+    ),
+    "sign": (
+        Status.RESOLVED,
+        Kind.SOFTWARE,
+        {"staff", "dept_head"},
+        lambda t, u, w: services.signoff_sign(signoff=t.signoff, actor=u),
+    ),
+    "close": (
+        Status.SIGNED_OFF,
+        Kind.SOFTWARE,
+        {"pm", "bureau_admin"},
+        lambda t, u, w: services.ticket_close(ticket=t, actor=u),
+    ),
+    "comment": (
+        Status.IN_PROGRESS,
+        Kind.SOFTWARE,
+        {"staff", "dept_head", "bureau_admin", "engineer", "pm"},
+        lambda t, u, w: services.comment_add(ticket=t, actor=u, body="请看附件"),
+    ),
+    "log_time": (
+        Status.IN_PROGRESS,
+        Kind.SOFTWARE,
+        {"engineer"},
+        lambda t, u, w: services.time_log(ticket=t, actor=u, work_date=dt.date(2023, 3, 6), minutes=90),
+    ),
 }
 
 
@@ -140,9 +215,18 @@ def test_the_whole_lifecycle_records_the_facts_later_apps_read(world):
     assert Ticket.objects.overdue().filter(pk=ticket.pk).exists()
     assert ticket.signoff.due_on == dt.date(2023, 3, 8)
     actions = list(
-        AuditEntry.objects.filter(object_type="tickets.ticket", object_id=str(ticket.pk)).order_by("seq").values_list("action", flat=True)
+        AuditEntry.objects.filter(object_type="tickets.ticket", object_id=str(ticket.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
-    assert actions == ["ticket.submit", "ticket.confirm", "ticket.assign", "ticket.start", "ticket.respond", "ticket.resolve"]
+    assert actions == [
+        "ticket.submit",
+        "ticket.confirm",
+        "ticket.assign",
+        "ticket.start",
+        "ticket.respond",
+        "ticket.resolve",
+    ]
 
 
 def test_reopen_is_rework_and_voids_the_pending_form(world):
@@ -188,7 +272,12 @@ def test_clock_across_spring_festival_through_the_service(world):
 
 
 def test_due_time_in_an_unloaded_year_is_pending_until_the_admin_loads_it(world):
-    contract = make_contract(number="C-2026", signed_on=dt.date(2026, 1, 5), start_on=dt.date(2026, 1, 1), end_on=dt.date(2026, 12, 31))
+    contract = make_contract(
+        number="C-2026",
+        signed_on=dt.date(2026, 1, 5),
+        start_on=dt.date(2026, 1, 1),
+        end_on=dt.date(2026, 12, 31),
+    )
     world.contract = contract
     ticket = submit(world, priority=Priority.LOW, when=at(2026, 12, 28, 9))
     with clock.frozen_at(at(2026, 12, 28, 9, 30)):
@@ -213,7 +302,9 @@ def test_data_maintenance_cannot_start_without_authorization(world):
         with pytest.raises(ServiceError, match="授权"):
             services.ticket_start(ticket=ticket, actor=world.engineer)
         scan = SimpleUploadedFile("审批单.pdf", b"%PDF-1.4 scanned", content_type="application/pdf")
-        auth = services.data_authorize(ticket=ticket, actor=world.dept_head, scope="张三 2023-01 基数", approval_file=scan)
+        auth = services.data_authorize(
+            ticket=ticket, actor=world.dept_head, scope="张三 2023-01 基数", approval_file=scan
+        )
         assert auth.authorized_by == world.dept_head and auth.authorized_at == at(2023, 3, 6, 9, 30)
         assert auth.approval_file.name.startswith("tickets/authorizations/")
         services.ticket_start(ticket=ticket, actor=world.engineer)
@@ -237,7 +328,9 @@ def test_batch_job_needs_all_four_steps_with_who_when_evidence(world):
         with pytest.raises(ServiceError, match="说明或上传证明"):
             services.batch_step_record(ticket=ticket, actor=world.engineer, step="backup")
         evidence = SimpleUploadedFile("backup.txt", "备份文件清单".encode(), content_type="text/plain")
-        step = services.batch_step_record(ticket=ticket, actor=world.engineer, step="backup", evidence=evidence)
+        step = services.batch_step_record(
+            ticket=ticket, actor=world.engineer, step="backup", evidence=evidence
+        )
         assert step.recorded_by == world.engineer and step.recorded_at == at(2023, 3, 6, 14)
         with pytest.raises(ConcurrentChange):
             services.batch_step_record(ticket=ticket, actor=world.engineer, step="backup", note="again")
@@ -260,22 +353,34 @@ def test_upgrade_follows_its_stages_in_order(world):
     ticket = _upgrade_in_progress(world)
     with clock.frozen_at(at(2023, 3, 7, 10)):
         with pytest.raises(ServiceError, match="形成需求文档"):
-            services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.SUBMITTED, note="x")
-        services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.REQUIREMENT, note="需求文档 v1")
+            services.upgrade_step_record(
+                ticket=ticket, actor=world.engineer, stage=UpgradeStage.SUBMITTED, note="x"
+            )
+        services.upgrade_step_record(
+            ticket=ticket, actor=world.engineer, stage=UpgradeStage.REQUIREMENT, note="需求文档 v1"
+        )
         with pytest.raises(TransitionNotAllowed):  # the bureau confirms, not the engineer
             services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.CONFIRMED)
         services.upgrade_step_record(ticket=ticket, actor=world.dept_head, stage=UpgradeStage.CONFIRMED)
-        services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.SUBMITTED, note="OA 2023-118")
+        services.upgrade_step_record(
+            ticket=ticket, actor=world.engineer, stage=UpgradeStage.SUBMITTED, note="OA 2023-118"
+        )
         with pytest.raises(ServiceError, match="升级开始时间"):
             services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED)
         services.upgrade_step_record(
-            ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=at(2023, 3, 8, 18, 0)
+            ticket=ticket,
+            actor=world.engineer,
+            stage=UpgradeStage.SCHEDULED,
+            window_start=at(2023, 3, 8, 18, 0),
         )
         with pytest.raises(ServiceError, match="甲方确认升级"):
             services.ticket_resolve(ticket=ticket, actor=world.engineer, resolution="升级完成")
     with clock.frozen_at(at(2023, 3, 8, 20)):
         services.upgrade_step_record(
-            ticket=ticket, actor=world.engineer, stage=UpgradeStage.DEPLOYED, window_start=at(2023, 3, 8, 18, 5)
+            ticket=ticket,
+            actor=world.engineer,
+            stage=UpgradeStage.DEPLOYED,
+            window_start=at(2023, 3, 8, 18, 5),
         )
         services.upgrade_step_record(ticket=ticket, actor=world.bureau_admin, stage=UpgradeStage.ACCEPTED)
         services.ticket_resolve(ticket=ticket, actor=world.engineer, resolution="升级完成")
@@ -286,9 +391,13 @@ def test_upgrade_follows_its_stages_in_order(world):
 
 def _to_scheduling(world, ticket):
     with clock.frozen_at(at(2023, 3, 7, 10)):
-        services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.REQUIREMENT, note="需求")
+        services.upgrade_step_record(
+            ticket=ticket, actor=world.engineer, stage=UpgradeStage.REQUIREMENT, note="需求"
+        )
         services.upgrade_step_record(ticket=ticket, actor=world.dept_head, stage=UpgradeStage.CONFIRMED)
-        services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.SUBMITTED, note="已提交")
+        services.upgrade_step_record(
+            ticket=ticket, actor=world.engineer, stage=UpgradeStage.SUBMITTED, note="已提交"
+        )
 
 
 @pytest.mark.parametrize(
@@ -310,11 +419,15 @@ def test_scheduling_respects_the_window_at_its_edges(world, target, hour, minute
     when = at(2023, 3, 9, hour, minute)
     with clock.frozen_at(at(2023, 3, 7, 11)):
         if ok:
-            row = services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=when)
+            row = services.upgrade_step_record(
+                ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=when
+            )
             assert not row.emergency
         else:
             with pytest.raises(ServiceError, match="不在窗口内"):
-                services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=when)
+                services.upgrade_step_record(
+                    ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=when
+                )
 
 
 def test_window_comes_from_the_contract_settings(world):
@@ -323,7 +436,12 @@ def test_window_comes_from_the_contract_settings(world):
     ticket = _upgrade_in_progress(world)
     _to_scheduling(world, ticket)
     with clock.frozen_at(at(2023, 3, 7, 11)), pytest.raises(ServiceError, match="19:00"):
-        services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=at(2023, 3, 9, 18, 30))
+        services.upgrade_step_record(
+            ticket=ticket,
+            actor=world.engineer,
+            stage=UpgradeStage.SCHEDULED,
+            window_start=at(2023, 3, 9, 18, 30),
+        )
 
 
 def test_emergency_exception_needs_the_bureau_admins_approval(world):
@@ -331,16 +449,22 @@ def test_emergency_exception_needs_the_bureau_admins_approval(world):
     _to_scheduling(world, ticket)
     noon = at(2023, 3, 7, 12, 30)
     with clock.frozen_at(at(2023, 3, 7, 11)):
-        services.emergency_request(ticket=ticket, actor=world.engineer, reason="社保卡批量制卡故障，须立即修复")
+        services.emergency_request(
+            ticket=ticket, actor=world.engineer, reason="社保卡批量制卡故障，须立即修复"
+        )
         ticket.refresh_from_db()
         with pytest.raises(ServiceError, match="不在窗口内"):
-            services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=noon)
+            services.upgrade_step_record(
+                ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=noon
+            )
         for user in (world.dept_head, world.pm, world.engineer):
             with pytest.raises(TransitionNotAllowed):
                 services.emergency_approve(ticket=ticket, actor=user)
         services.emergency_approve(ticket=ticket, actor=world.bureau_admin)
         ticket.refresh_from_db()
-        row = services.upgrade_step_record(ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=noon)
+        row = services.upgrade_step_record(
+            ticket=ticket, actor=world.engineer, stage=UpgradeStage.SCHEDULED, window_start=noon
+        )
     assert row.emergency
     assert AuditEntry.objects.filter(action="ticket.emergency_approve", actor=world.bureau_admin).exists()
 
@@ -509,7 +633,9 @@ def test_first_public_vendor_reply_counts_as_response(world):
 def test_time_logging_adds_up_and_refuses_nonsense(world):
     ticket = prepare(world, Status.IN_PROGRESS)
     with clock.frozen_at(at(2023, 3, 6, 17)):
-        services.time_log(ticket=ticket, actor=world.engineer, work_date=dt.date(2023, 3, 6), minutes=90, note="排查")
+        services.time_log(
+            ticket=ticket, actor=world.engineer, work_date=dt.date(2023, 3, 6), minutes=90, note="排查"
+        )
         services.time_log(ticket=ticket, actor=world.engineer, work_date=dt.date(2023, 3, 6), minutes=30)
         with pytest.raises(ServiceError, match="未来"):
             services.time_log(ticket=ticket, actor=world.engineer, work_date=dt.date(2023, 3, 7), minutes=30)
