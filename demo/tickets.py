@@ -279,7 +279,9 @@ class Story:
                 window_start = self.window + dt.timedelta(minutes=5)
             note = {
                 UpgradeStage.CONFIRMED: "需求文档确认无误。",
-                UpgradeStage.SUBMITTED: f"已通过 OA 提交常州市信息中心，编号 JT-{clock.local(now):%Y%m%d}-{self.ticket.pk}。",
+                UpgradeStage.SUBMITTED: (
+                    f"已通过 OA 提交常州市信息中心，编号 JT-{clock.local(now):%Y%m%d}-{self.ticket.pk}。"
+                ),
                 UpgradeStage.SCHEDULED: "市信息中心已安排升级。",
                 UpgradeStage.DEPLOYED: "升级完成，已做冒烟测试。",
                 UpgradeStage.ACCEPTED: "业务验证通过。",
