@@ -24,9 +24,7 @@ STATE_GROUPS = [
 
 class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"))
-    status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("状态"), widget=forms.SelectMultiple(attrs={"size": 1})
-    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("状态"), empty_label=_("全部状态"))
     state = django_filters.ChoiceFilter(
         choices=STATE_GROUPS, method="state_group", label=_("进度"), empty_label=_("全部")
     )
