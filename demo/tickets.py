@@ -15,6 +15,7 @@ import itertools
 import random
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from common import clock
@@ -488,6 +489,11 @@ def load_tickets(ctx) -> None:
     demo = TicketDemo(ctx, ctx.contract_2023, rng)
     cal = demo.cal
     days = cal.workdays_between(dt.date(2023, 1, 3), dt.date(2023, 12, 22))
+    # The test settings shorten the history (browser tests load the demo for every test);
+    # tests/tickets/test_demo.py replays the whole year once.
+    limit = getattr(settings, "DEMO_TICKETS_WORKDAYS", None)
+    if limit is not None:
+        days = days[:limit]
     batch_days = {b[0]: b for b in BATCH_JOBS}
     month_inits = {cal.first_workday_of_month(2023, m) for m in range(1, 13)}
     upgrade_count = 0
@@ -547,8 +553,8 @@ def load_tickets(ctx) -> None:
                     "emergency": upgrade_count == 3,
                 }
             demo.file(_working_instant(cal, day, rng), demo.spec(kind=kind, **flags))
-    # The last weeks of December: a few requests still open at the end of the contract year.
-    for day in cal.workdays_between(dt.date(2023, 12, 25), dt.date(2023, 12, 29)):
+    # The last week of December: a few requests still waiting for sign-off at the end of the year.
+    for day in cal.workdays_between(dt.date(2023, 12, 25), dt.date(2023, 12, 29)) if limit is None else []:
         demo.file(
             _working_instant(cal, day, rng), demo.spec(kind=Kind.SOFTWARE, reject=False, open_until_end=True)
         )

@@ -88,10 +88,14 @@ def _notify(users: Iterable, *, title: str, ticket: Ticket, body: str = "", kind
 
 
 def _heads(department_id) -> list[User]:
+    if _quiet.get():
+        return []
     return list(User.objects.filter(role=Role.DEPT_HEAD, department_id=department_id, is_active=True))
 
 
 def _role(role: str) -> list[User]:
+    if _quiet.get():
+        return []
     return list(User.objects.filter(role=role, is_active=True))
 
 
@@ -116,7 +120,13 @@ def _claim(ticket: Ticket, from_statuses: Iterable[str], **updates) -> None:
         label = str(Status(current).label) if current else "已删除"
         ticket.refresh_from_db()
         raise ConcurrentChange(f"该请求刚刚已被他人处理（当前状态：{label}），请刷新页面后再操作。")
-    ticket.refresh_from_db()
+    # Keep the instance (and its cached relations) in step without reloading it.
+    expressions = [name for name, value in updates.items() if hasattr(value, "resolve_expression")]
+    for name, value in updates.items():
+        if name not in expressions:
+            setattr(ticket, name, value)
+    if expressions:
+        ticket.refresh_from_db(fields=expressions)
 
 
 def _log(action: str, *, actor, ticket: Ticket, changes: dict | None = None) -> None:
@@ -386,7 +396,7 @@ def ticket_assign(*, ticket: Ticket, actor, assignee: User) -> Ticket:
     if count != 1:
         ticket.refresh_from_db()
         raise ConcurrentChange("该请求刚刚已被他人分派或处理，请刷新页面后再操作。")
-    ticket.refresh_from_db()
+    ticket.status, ticket.assignee, ticket.assigned_at = new_status, assignee, clock.now()
     _log(
         "assign",
         actor=actor,
@@ -415,7 +425,7 @@ def ticket_claim(*, ticket: Ticket, actor) -> Ticket:
         ticket.refresh_from_db()
         who = ticket.assignee.display_name if ticket.assignee_id else "他人"
         raise ConcurrentChange(f"该请求刚刚已被 {who} 领取，您无需再处理。")
-    ticket.refresh_from_db()
+    ticket.status, ticket.assignee, ticket.assigned_at = Status.ASSIGNED, actor, now
     _log(
         "claim",
         actor=actor,
@@ -432,6 +442,8 @@ def ticket_claim(*, ticket: Ticket, actor) -> Ticket:
 
 
 def _mark_first_response(ticket: Ticket, actor) -> None:
+    if ticket.first_response_at is not None:
+        return
     now = clock.now()
     if Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(first_response_at=now):
         ticket.first_response_at = now
@@ -1056,7 +1068,7 @@ def signoff_issue_batch(*, tickets: list[Ticket], actor) -> SignOff:
     if len(departments) != 1:
         raise ServiceError("批量确认表只能包含同一科室的请求。")
     locked = list(
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .filter(pk__in=[t.pk for t in tickets])
         .select_related("contract", "department", "scope", "requester", "assignee", "signoff")
     )
