@@ -184,8 +184,10 @@ class Story:
 
     def start(self):
         engineer = self.u(self.spec["engineer"])
-        services.ticket_start(ticket=self.ticket, actor=engineer, note="已收到，正在处理。")
         rng = self.demo.rng
+        services.ticket_start(
+            ticket=self.ticket, actor=engineer, note="已收到，正在处理。" if rng.random() < 0.25 else ""
+        )
         resolve = self.demo.resolve_minutes[self.ticket.priority]
         share = rng.uniform(1.05, 1.6) if self.spec["late"] else rng.uniform(0.15, 0.85)
         self.work_minutes = int(resolve * share)

@@ -156,7 +156,12 @@ def ticket_create(request):
     if not policy.can_file(request.user):
         messages.error(request, _("只有科室经办人员或科室负责人可以提交服务请求。"))
         return redirect("tickets:list")
-    form = TicketForm(request.POST or None, request.FILES or None, contract=contract)
+    form = TicketForm(
+        request.POST or None,
+        request.FILES or None,
+        contract=contract,
+        initial={"contact_phone": request.user.phone},
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "files"}
         try:
