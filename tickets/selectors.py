@@ -114,8 +114,10 @@ TIMELINE_LABELS = {
 
 def timeline(user, ticket: Ticket) -> list[dict]:
     """The request's history from the audit log (internal items hidden from the bureau)."""
-    entries = AuditEntry.objects.filter(object_type="tickets.ticket", object_id=str(ticket.pk)).order_by(
-        "seq"
+    entries = (
+        AuditEntry.objects.filter(object_type="tickets.ticket", object_id=str(ticket.pk))
+        .select_related("actor")
+        .order_by("seq")
     )
     comments = {c.pk: c for c in comments_for(user, ticket)}
     vendor = policy.is_vendor(user)
@@ -126,7 +128,7 @@ def timeline(user, ticket: Ticket) -> list[dict]:
             continue
         row = {
             "at": entry.created_at,
-            "actor": entry.actor_name,
+            "actor": entry.actor.display_name if entry.actor else entry.actor_name,
             "action": entry.action,
             "label": TIMELINE_LABELS.get(entry.action, entry.action),
             "changes": changes,
