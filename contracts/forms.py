@@ -98,6 +98,7 @@ CONTRACT_SECTIONS = [
             "staff_change_notice_months",
             "duty_list_lead_workdays",
             "signoff_due_workdays",
+            "sla_warning_percent",
         ],
     ),
 ]

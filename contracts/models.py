@@ -117,6 +117,12 @@ class Contract(models.Model):
 
     # §4 sign-off, §5 staffing
     signoff_due_workdays = models.PositiveSmallIntegerField(_("签署服务内容确认表期限（工作日）"), default=1)
+    sla_warning_percent = models.PositiveSmallIntegerField(
+        _("即将超期提示（剩余解决时限 %）"),
+        default=25,
+        validators=[MinValueValidator(0), MaxValueValidator(90)],
+        help_text=_("剩余的解决时限少于该比例时，列表标为“即将超期”。"),
+    )
     min_engineers_on_site = models.PositiveSmallIntegerField(
         _("每工作日最少驻场工程师"), default=2, validators=[MinValueValidator(1)]
     )

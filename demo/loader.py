@@ -17,12 +17,14 @@ from .contracts import load_contracts
 from .jobs import load_jobs
 from .people import is_loaded, load_people
 from .rosters import load_rosters
+from .tickets import load_tickets
 
 STEPS = [
     ("people", load_people),
     ("contracts", load_contracts),
     # steps of the apps above go here, in the order of the floors
     ("jobs", load_jobs),
+    ("tickets", load_tickets),
     ("rosters", load_rosters),
 ]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from decimal import Decimal
 
 from common import clock
@@ -139,15 +140,10 @@ def _row(contract, person_id, day, rng, *, checkout=True, hours=(8, 17)):
 def _bulk_logs(contract, records, rng: random.Random, *, skip=()):
     skip = set(skip)
     logs = []
-    for n, record in enumerate(sorted(records, key=lambda r: (r.date, r.person_id)), start=1):
+    for record in sorted(records, key=lambda r: (r.date, r.person_id)):
         if (record.person_id, record.date) in skip:
             continue
-        (text, ref), (second, ref2) = rng.sample(TASKS, 2)
-        content = f"1. {text}；\n2. {second}。"
-        numbers = [
-            r.format(y=record.date.year, n=(n * 7 + k * 3) % 900 + 1) for k, r in enumerate((ref, ref2)) if r
-        ]
-        refs = ", ".join(numbers)
+        (text, _ref), (second, _ref2) = rng.sample(TASKS, 2)
         written = record.check_out_at or _at(record.date, 17, 40)
         logs.append(
             WorkLog(
@@ -155,14 +151,35 @@ def _bulk_logs(contract, records, rng: random.Random, *, skip=()):
                 person_id=record.person_id,
                 date=record.date,
                 hours=Decimal(rng.choice(["7.5", "8.0", "8.0", "8.0", "8.5", "9.0"])),
-                content=content,
-                references=refs,
+                content=f"1. {text}；\n2. {second}。",
                 created_at=written,
                 updated_at=written,
             )
         )
     WorkLog.objects.bulk_create(logs, batch_size=500)
+    _link_tickets(logs)
     return logs
+
+
+def _link_tickets(logs, per_log: int = 4) -> None:
+    """Each log names the requests its author was working on that day (started, not yet resolved)."""
+    from tickets.models import Ticket
+
+    spans = defaultdict(list)
+    people = {log.person_id for log in logs}
+    worked = Ticket.objects.filter(assignee_id__in=people, started_at__isnull=False).only(
+        "id", "assignee_id", "started_at", "resolved_at"
+    )
+    for ticket in worked:
+        start = clock.local(ticket.started_at).date()
+        end = clock.local(ticket.resolved_at).date() if ticket.resolved_at else dt.date.max
+        spans[ticket.assignee_id].append((start, end, ticket.pk))
+    through = WorkLog.tickets.through
+    rows = []
+    for log in logs:
+        hits = [pk for start, end, pk in spans[log.person_id] if start <= log.date <= end]
+        rows.extend(through(worklog_id=log.pk, ticket_id=pk) for pk in hits[-per_log:])
+    through.objects.bulk_create(rows, batch_size=1000)
 
 
 def _audit_bulk(contract, actor, attendance: int, logs: int, until: dt.date) -> None:

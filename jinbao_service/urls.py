@@ -12,6 +12,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("jobs/", include("jobs.urls")),
     path("rosters/", include("rosters.urls")),
+    path("tickets/", include("tickets.urls")),
     path("", include("common.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from tickets.models import Ticket
+from tickets.selectors import worklog_ticket_choices
 
 from .models import LeaveKind, Position, RosterEntry
 
@@ -137,19 +139,26 @@ class WorkLogForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "今天处理了哪些问题、做了哪些维护工作"}),
     )
-    # The integrator adds the ticket picker here once tickets exist:
-    #   tickets = forms.ModelMultipleChoiceField(queryset=Ticket.objects..., required=False, label="相关请求")
+    tickets = forms.ModelMultipleChoiceField(
+        label=_("相关请求"),
+        queryset=Ticket.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("当日处理的服务请求（按住 Ctrl 多选）。"),
+    )
     references = forms.CharField(
-        label=_("相关请求编号"),
+        label=_("其他请求编号"),
         max_length=300,
         required=False,
-        help_text=_("多个编号用逗号分隔。"),
+        help_text=_("门户外的请求编号，多个用逗号分隔。"),
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, person=None, linked=(), **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
             self.fields["date"].disabled = True
+        if person is not None:
+            self.fields["tickets"].queryset = worklog_ticket_choices(person, linked=linked)
 
 
 def _entry_label(entry: RosterEntry) -> str:

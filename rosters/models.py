@@ -213,12 +213,8 @@ class AttendanceCorrection(models.Model):
 
 
 class WorkLog(models.Model):
-    """What one person did on one day.
-
-    The link to the requests worked (``tickets.Ticket``) is added by the integrator as
-    ``tickets = models.ManyToManyField("tickets.Ticket", blank=True, related_name="work_logs")``;
-    until then ``references`` holds free-text request numbers.
-    """
+    """What one person did on one day, linked to the requests worked (``references`` keeps free-text
+    numbers, e.g. of requests handled outside the portal)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="work_logs")
     person = models.ForeignKey(
@@ -232,8 +228,11 @@ class WorkLog(models.Model):
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("24"))],
     )
     content = models.TextField(_("工作内容"), max_length=4000)
+    tickets = models.ManyToManyField(
+        "tickets.Ticket", blank=True, related_name="work_logs", verbose_name=_("相关请求")
+    )
     references = models.CharField(
-        _("相关请求"), max_length=300, blank=True, help_text=_("相关服务请求的编号，多个用逗号分隔。")
+        _("其他请求编号"), max_length=300, blank=True, help_text=_("门户外的请求编号，多个用逗号分隔。")
     )
     created_at = models.DateTimeField(_("填写时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("修改时间"), default=clock.now)

@@ -13,6 +13,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jinbao-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="jinbao-test-static-"))
 ALLOWED_HOSTS = ["*"]
+DEMO_TICKETS_WORKDAYS = 10  # browser tests load the demo per test: two weeks of 2023 requests, not a year
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # In-memory test database shared between threads (live server, in-thread Celery worker).

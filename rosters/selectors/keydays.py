@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
+from tickets.models import UpgradeStage, UpgradeStep
 
 from .. import rules
 from ..models import (
@@ -32,6 +33,21 @@ def key_days(
                 found[reason.date].append(reason)
     for row in KeyDay.objects.filter(contract=contract, date__range=(start, end)):
         found[row.date].append(rules.KeyDayReason(row.date, row.reason, row.source, ref=row.pk))
+    # The first working day after each deployed upgrade (SPEC §5: 软件升级后第一天上班).
+    deployed = UpgradeStep.objects.filter(
+        ticket__contract=contract,
+        stage=UpgradeStage.DEPLOYED,
+        window_start__date__range=(start - dt.timedelta(days=10), end),
+    ).select_related("ticket")
+    for step in deployed:
+        try:
+            day = rules.first_workday_after(calendar, step.window_start)
+        except CalendarNotLoaded:
+            continue
+        if start <= day <= end:
+            reason = rules.KeyDayReason(day, f"软件升级（{step.ticket.number}）后第一个工作日", "upgrade")
+            if reason not in found[day]:
+                found[day].append(reason)
     return dict(found)
 
 

@@ -43,7 +43,7 @@ def correction_queryset(user: User, contract: Contract | None = None):
 
 
 def worklog_queryset(user: User, contract: Contract | None = None):
-    qs = WorkLog.objects.select_related("person")
+    qs = WorkLog.objects.select_related("person").prefetch_related("tickets")
     if not user.has_perm("rosters.view_team_worklogs"):
         qs = qs.filter(person=user)
     return qs.filter(contract=contract) if contract is not None else qs

@@ -21,9 +21,15 @@ from .attendance import _require_basis
 WORKLOG_AUDIT_FIELDS = ["date", "hours", "content", "references"]
 
 
+def _log_snapshot(log: WorkLog) -> dict:
+    data = snapshot(log, WORKLOG_AUDIT_FIELDS)
+    data["tickets"] = sorted(t.number for t in log.tickets.all())
+    return data
+
+
 @transaction.atomic
 def worklog_create(
-    *, person: User, date: dt.date, hours: Decimal, content: str, references: str = ""
+    *, person: User, date: dt.date, hours: Decimal, content: str, references: str = "", tickets=()
 ) -> WorkLog:
     if date > clock.today():
         raise ServiceError({"date": "不能填写未来日期的工作日志。"})
@@ -46,25 +52,28 @@ def worklog_create(
             log.save()
     except IntegrityError as exc:
         raise ServiceError({"date": f"{_d(date)} 已有您的工作日志，请修改原日志。"}) from exc
-    log_action("worklog.create", actor=person, obj=log, changes=snapshot(log, WORKLOG_AUDIT_FIELDS))
+    log.tickets.set(tickets)
+    log_action("worklog.create", actor=person, obj=log, changes=_log_snapshot(log))
     return log
 
 
 @transaction.atomic
 def worklog_update(
-    *, log: WorkLog, actor: User, hours: Decimal, content: str, references: str = ""
+    *, log: WorkLog, actor: User, hours: Decimal, content: str, references: str = "", tickets=None
 ) -> WorkLog:
     if actor.pk != log.person_id:
         raise TransitionNotAllowed("只能修改自己的工作日志。")
     log = WorkLog.objects.select_for_update().get(pk=log.pk)
-    before = snapshot(log, WORKLOG_AUDIT_FIELDS)
+    before = _log_snapshot(log)
     log.hours, log.content, log.references = hours, (content or "").strip(), (references or "").strip()
     if not log.content:
         raise ServiceError({"content": "请填写工作内容。"})
     log.updated_at = clock.now()
     log.full_clean(validate_constraints=False)
     log.save()
-    changes = diff(before, snapshot(log, WORKLOG_AUDIT_FIELDS))
+    if tickets is not None:
+        log.tickets.set(tickets)
+    changes = diff(before, _log_snapshot(log))
     if changes:
         log_action("worklog.update", actor=actor, obj=log, changes=changes)
     return log

@@ -63,7 +63,7 @@ def worklog_list(request):
 @require_perm("rosters.add_worklog")
 def worklog_create(request):
     if request.method == "POST":
-        form = WorkLogForm(request.POST)
+        form = WorkLogForm(request.POST, person=request.user)
         if form.is_valid():
             try:
                 log = services.worklog_create(person=request.user, **form.cleaned_data)
@@ -73,7 +73,9 @@ def worklog_create(request):
                 messages.success(request, _("%(date)s 的工作日志已保存。") % {"date": f"{log.date:%Y-%m-%d}"})
                 return _back(request, reverse("rosters:worklog_list"))
     else:
-        form = WorkLogForm(initial={"date": request.GET.get("date") or clock.today(), "hours": "8"})
+        form = WorkLogForm(
+            initial={"date": request.GET.get("date") or clock.today(), "hours": "8"}, person=request.user
+        )
     return render(request, "rosters/worklog_form.html", {"form": form})
 
 
@@ -84,7 +86,10 @@ def worklog_edit(request, pk: int):
     if log.person_id != request.user.pk:
         deny(request, "not the author")
     if request.method == "POST":
-        form = WorkLogForm(request.POST, editing=True, initial={"date": log.date})
+        linked = list(log.tickets.all())
+        form = WorkLogForm(
+            request.POST, editing=True, initial={"date": log.date}, person=request.user, linked=linked
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -94,6 +99,7 @@ def worklog_edit(request, pk: int):
                     hours=data["hours"],
                     content=data["content"],
                     references=data["references"],
+                    tickets=data["tickets"],
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
@@ -101,9 +107,13 @@ def worklog_edit(request, pk: int):
                 messages.success(request, _("工作日志已修改。"))
                 return redirect("rosters:worklog_list")
     else:
+        linked = list(log.tickets.all())
         form = WorkLogForm(
             editing=True,
+            person=request.user,
+            linked=linked,
             initial={
+                "tickets": linked,
                 "date": log.date,
                 "hours": log.hours,
                 "content": log.content,

@@ -20,6 +20,11 @@ EXPECTED_NAV = {
     Role.SYSADMIN: {"home", "contracts:calendar", "accounts:departments"},
     Role.SECADMIN: {"home"},
 }
+# Service requests (tickets app): every role that works requests; filing only for the departments.
+for _role in (Role.STAFF, Role.DEPT_HEAD, Role.BUREAU_ADMIN, Role.ENGINEER, Role.PM):
+    EXPECTED_NAV[_role] |= {"tickets:list", "tickets:signoff_list"}
+for _role in (Role.STAFF, Role.DEPT_HEAD):
+    EXPECTED_NAV[_role] |= {"tickets:create"}
 HOME_TITLES = {
     Role.STAFF: "我的工作台",
     Role.DEPT_HEAD: "科室负责人工作台",

@@ -1,0 +1,105 @@
+"""Excel exports: an .xlsx response from headers and rows, with an ``export`` audit entry.
+
+Every export is logged (who, what, which filters, how many rows) — personal data leaves the portal
+through it. Usage::
+
+    return xlsx_response(
+        request, filename="服务请求.xlsx", sheet="服务请求", what="tickets",
+        columns=[Column("编号", 14), Column("标题", 40)], rows=[[...], ...], filters={"status": "…"},
+    )
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from . import clock
+from .audit import log_action
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int = 14
+    number_format: str | None = None  # e.g. "0.00" or "yyyy-mm-dd hh:mm"
+
+
+def _cell(value):
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = clock.local(value)
+        return value.replace(tzinfo=None)  # Excel has no time zones: Shanghai wall-clock time
+    if isinstance(value, Decimal | int | float | dt.date) or value is None:
+        return value
+    text = str(value)
+    # A cell that starts with = + - @ would be read as a formula by Excel (CSV/formula injection).
+    if text[:1] in {"=", "+", "-", "@"}:
+        text = "'" + text
+    return text
+
+
+def build_workbook(*, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> tuple[bytes, int]:
+    """The .xlsx bytes and the number of data rows."""
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.append([c.header for c in columns])
+    header_fill = PatternFill("solid", fgColor="DCE6F1")
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="center")
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    count = 0
+    for row in rows:
+        ws.append([_cell(v) for v in row])
+        count += 1
+        for index, column in enumerate(columns, start=1):
+            if column.number_format:
+                ws.cell(row=count + 1, column=index).number_format = column.number_format
+    ws.freeze_panes = "A2"
+    if count:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue(), count
+
+
+def xlsx_response(
+    request,
+    *,
+    filename: str,
+    sheet: str,
+    what: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence],
+    filters: dict | None = None,
+) -> HttpResponse:
+    data, count = build_workbook(sheet=sheet, columns=columns, rows=rows)
+    log_action(
+        "export",
+        actor=request.user,
+        object_type="export",
+        object_repr=f"{what}: {filename}"[:200],
+        changes={"what": what, "filename": filename, "filters": filters or {}, "rows": count},
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    ascii_name = "export.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response

@@ -1,0 +1,63 @@
+"""PDF documents with WeasyPrint: A4, the portal's CJK font embedded, nothing fetched from the network.
+
+``render_pdf("tickets/pdf/signoff.html", context) -> bytes``. Templates extend ``pdf/base.html``,
+which links ``static/pdf/pdf.css`` (@font-face WenQuanYi Micro Hei from static/fonts, header and
+footer with page numbers, ``lang="zh-CN"``). ``StaticURLFetcher`` serves ``/static/...`` from disk
+through the staticfiles finders (works inside Celery, no HTTP) and refuses every other URL.
+
+Documents are frozen: render from a snapshot stored on the model, never from live data.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint needs an absolute base URL; a made-up scheme fails, so an https pseudo-host is used.
+BASE_URL = "https://pdf.jinbao.invalid/"
+log = logging.getLogger(__name__)
+
+
+class FetchRefused(ValueError):
+    pass
+
+
+class StaticURLFetcher(URLFetcher):
+    """Serves ``{BASE_URL}static/...`` (or a relative ``/static/...``) from the staticfiles finders."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        base = urlsplit(BASE_URL)
+        static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(
+            static_prefix
+        ):
+            raise FetchRefused(f"PDF rendering refuses to fetch {url!r}")
+        relative = unquote(parts.path[len(static_prefix) :])
+        if not relative or ".." in Path(relative).parts:
+            raise FetchRefused(f"PDF rendering refuses to fetch {url!r}")
+        path = finders.find(relative)
+        if not path:
+            raise FetchRefused(f"static file not found: {relative}")
+        data = Path(path).read_bytes()
+        mime, _encoding = mimetypes.guess_type(path)
+        return URLFetcherResponse(
+            url, body=data, headers={"Content-Type": mime or "application/octet-stream"}
+        )
+
+
+def render_html_to_pdf(html: str) -> bytes:
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticURLFetcher()).write_pdf()
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    html = render_to_string(template, {"pdf_static": BASE_URL + settings.STATIC_URL.lstrip("/"), **context})
+    return render_html_to_pdf(html)

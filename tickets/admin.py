@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from common.admin import AuditedModelAdmin
+
+from .models import SignOff, Ticket
+
+
+@admin.register(Ticket)
+class TicketAdmin(AuditedModelAdmin):
+    """Read-mostly: requests change through the portal's services, so their rules and audit apply."""
+
+    list_display = ["id", "title", "kind", "department", "status", "priority", "created_at", "resolve_due_at"]
+    list_filter = ["status", "kind", "priority", "department"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignOff)
+class SignOffAdmin(AuditedModelAdmin):
+    list_display = ["id", "department", "status", "due_on", "signed_at", "late"]
+    list_filter = ["status", "late", "department"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
