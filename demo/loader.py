@@ -10,10 +10,12 @@ from django.db import transaction
 
 from .contracts import load_contracts
 from .people import is_loaded, load_people
+from .security import load_security
 
 STEPS = [
     ("people", load_people),
     ("contracts", load_contracts),
+    ("security", load_security),
 ]
 
 

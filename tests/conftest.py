@@ -2,6 +2,7 @@ import os
 from dataclasses import dataclass, field
 
 import pytest
+from django.test import Client
 
 from accounts.roles import Role
 
@@ -40,6 +41,39 @@ def build_world() -> World:
     world.outsiders["dept_head"] = make_user(Role.DEPT_HEAD, department=dept_b, username="dept_head_b")
     world.contract = make_contract()
     return world
+
+
+class PortalClient(Client):
+    """A test client whose ``force_login`` also passes the second factor for the users who need one
+    (it enrols a device if the user has none and marks the session verified), so that tests of
+    pages are not about the login. Tests of the second factor itself use a plain ``Client``."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from security.twofactor import confirmed_device, enrol_with_key, requires_two_factor
+
+        if requires_two_factor(user):
+            device = confirmed_device(user) or enrol_with_key(user, TEST_TOTP_KEY)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key "12345678901234567890"
+
+
+@pytest.fixture
+def client():
+    return PortalClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    client = PortalClient()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ EXPECTED_NAV = {
     Role.PM: {"home", "contracts:list", "contracts:calendar", "accounts:departments"},
     Role.FINANCE: {"home", "contracts:list", "contracts:calendar"},
     Role.AUDITOR: {"home", "common:audit_log"},
-    Role.SYSADMIN: {"home", "contracts:calendar", "accounts:departments"},
-    Role.SECADMIN: {"home"},
+    Role.SYSADMIN: {"home", "contracts:calendar", "accounts:departments", "security:users"},
+    Role.SECADMIN: {"home", "security:users", "security:permissions", "security:lockouts"},
 }
 HOME_TITLES = {
     Role.STAFF: "我的工作台",
