@@ -3,7 +3,7 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -38,7 +38,7 @@ def notification_read(request):
         messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": count})
     target = request.POST.get("next")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # a URL, never a view name (redirect() would try reverse)
     return redirect("common:notifications")
 
 

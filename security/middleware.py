@@ -45,6 +45,8 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if sessions.orphaned(request):  # the account was deactivated or removed: end the session
+            request.session.flush()
         reason = sessions.expired_reason(request)
         if reason:
             user = request.user

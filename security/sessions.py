@@ -49,6 +49,12 @@ def remember_password_state(request, user, *, warn: bool = False) -> None:
         )
 
 
+def orphaned(request) -> bool:
+    """The session names a user that no longer may log in (deactivated, deleted, password changed)."""
+    session = getattr(request, "session", None)
+    return bool(session is not None and SESSION_KEY in session and not request.user.is_authenticated)
+
+
 def expired_reason(request) -> str | None:
     """``"idle"`` or ``"absolute"`` when the logged-in session has run out, else None."""
     session = getattr(request, "session", None)

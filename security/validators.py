@@ -1,5 +1,6 @@
 """Password rules of 等保 2.0 level 3 (settings.AUTH_PASSWORD_VALIDATORS lists them with their numbers)."""
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -16,6 +17,16 @@ def character_classes(password: str) -> int:
             any(not c.isalnum() for c in password) or any(not c.isascii() and c.isalpha() for c in password),
         ]
     )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with its message in Chinese (Django 5.2's zh-hans catalogue lacks the new wording)."""
+
+    def get_error_message(self):
+        return _("密码太短，至少需要 %(n)d 个字符。") % {"n": self.min_length}
+
+    def get_help_text(self):
+        return _("至少 %(n)d 个字符。") % {"n": self.min_length}
 
 
 class CharacterClassesValidator:

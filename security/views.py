@@ -4,9 +4,10 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,6 +38,10 @@ def _next_url(request, default: str = "home") -> str:
     return reverse(default)
 
 
+def _url_with_next(name: str, request) -> str:
+    return f"{reverse(name)}?{urlencode({'next': _next_url(request)})}"
+
+
 def _error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
@@ -58,7 +63,7 @@ def password_change(request):
             update_session_auth_hash(request, request.user)  # this session stays; the others end
             sessions.remember_password_state(request, request.user)
             messages.success(request, _("密码已修改。您在其他设备上的登录已失效。"))
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
     state = password_state(request.user)
     return render(
         request,
@@ -80,7 +85,7 @@ def two_factor_setup(request):
         messages.info(request, _("您的角色无需双因素认证。"))
         return redirect("home")
     if twofactor.confirmed_device(user):
-        return redirect(f"{reverse('security:two_factor_verify')}?next={_next_url(request)}")
+        return HttpResponseRedirect(_url_with_next("security:two_factor_verify", request))
     device = twofactor.pending_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +96,7 @@ def two_factor_setup(request):
         else:
             if ok:
                 messages.success(request, _("身份验证器已绑定，今后登录时需输入其显示的验证码。"))
-                return redirect(_next_url(request))
+                return HttpResponseRedirect(_next_url(request))
             form.add_error("token", _two_factor_error(request))
     return _two_factor_page(request, form, "security/two_factor_setup.html", device=device)
 
@@ -101,13 +106,13 @@ def two_factor_setup(request):
 def two_factor_verify(request):
     user = request.user
     if not twofactor.requires_two_factor(user) or user.is_verified():
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     if not twofactor.confirmed_device(user):
-        return redirect(f"{reverse('security:two_factor_setup')}?next={_next_url(request)}")
+        return HttpResponseRedirect(_url_with_next("security:two_factor_setup", request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if twofactor.verify(request, form.cleaned_data["token"]):
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         if twofactor.failures(request) >= _max_failures():
             logout(request)
             return redirect(f"{reverse('accounts:login')}?expired=two_factor")
@@ -353,6 +358,6 @@ def admin_login(request):
     target = _next_url(request, default="admin:index")
     if request.user.is_authenticated:
         if request.user.is_staff:
-            return redirect(target)
+            return HttpResponseRedirect(target)
         deny(request, "admin site needs is_staff")
     return redirect_to_login(target)

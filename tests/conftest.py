@@ -34,11 +34,17 @@ def build_world() -> World:
     dept_a = DepartmentFactory(code="dept-a", name="养老保险科")
     dept_b = DepartmentFactory(code="dept-b", name="就业管理中心")
     world = World(dept_a=dept_a, dept_b=dept_b)
-    for role in Role:
+    for n, role in enumerate(Role, start=1):
         dept = dept_a if role in {Role.STAFF, Role.DEPT_HEAD} else None
-        world.users[role.value] = make_user(role, department=dept, username=f"{role.value}_a")
-    world.outsiders["staff"] = make_user(Role.STAFF, department=dept_b, username="staff_b")
-    world.outsiders["dept_head"] = make_user(Role.DEPT_HEAD, department=dept_b, username="dept_head_b")
+        world.users[role.value] = make_user(
+            role, department=dept, username=f"{role.value}_a", phone=f"139 0000 {n:04d}"
+        )
+    world.outsiders["staff"] = make_user(
+        Role.STAFF, department=dept_b, username="staff_b", phone="139 0000 0101"
+    )
+    world.outsiders["dept_head"] = make_user(
+        Role.DEPT_HEAD, department=dept_b, username="dept_head_b", phone="139 0000 0102"
+    )
     world.contract = make_contract()
     return world
 
@@ -95,3 +101,31 @@ def login(client):
         return client
 
     return _login
+
+
+# --- Figures of the security tests (tests/security/figures.py) --------------------------------------
+
+
+def pytest_configure(config):
+    import tempfile
+
+    from .security.figures import ENV
+
+    if not hasattr(config, "workerinput"):  # the controlling process: xdist workers inherit the folder
+        os.environ[ENV] = tempfile.mkdtemp(prefix="jinbao-figures-")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    import shutil
+
+    from .security.figures import ENV, totals
+
+    folder = os.environ.get(ENV)
+    if hasattr(config, "workerinput") or not folder:
+        return
+    counts = totals(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    if counts:
+        terminalreporter.section("security figures")
+        for name, value in sorted(counts.items()):
+            terminalreporter.write_line(f"{name}: {value}")

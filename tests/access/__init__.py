@@ -29,6 +29,8 @@ class Rule:
     any_method: bool = False  # third-party view that does not restrict methods
     data: Callable[[object], dict] = field(default=lambda world: {})  # POST body (defaults to empty)
     note: str = ""
+    # Why an object URL that department roles may open is not department-scoped (else it must be).
+    unscoped: str = ""
 
 
 def all_rules() -> dict[str, Rule]:
