@@ -50,12 +50,30 @@ def build_world() -> World:
 
 
 class PortalClient(Client):
-    """A test client whose ``force_login`` also passes the second factor for the users who need one
-    (it enrols a device if the user has none and marks the session verified), so that tests of
-    pages are not about the login. Tests of the second factor itself use a plain ``Client``."""
+    """A test client whose ``force_login`` (and ``login``) also passes the second factor for the users
+    who need one (it enrols a device if the user has none and marks the session verified), so that
+    tests of pages are not about the login. Tests of the second factor itself use a plain ``Client``.
+
+    ``login(username=…, password=…)`` hands django-axes the request it needs (a plain test client's
+    ``login`` would make axes raise for the missing request)."""
 
     def force_login(self, user, backend=None):
         super().force_login(user, backend)
+        self._pass_second_factor(user)
+
+    def login(self, **credentials):
+        from django.test import RequestFactory
+
+        credentials.setdefault("request", RequestFactory().post("/accounts/login/"))
+        if not super().login(**credentials):
+            return False
+        from django.contrib.auth import get_user_model
+
+        username = credentials.get("username", "")
+        self._pass_second_factor(get_user_model().objects.get_by_natural_key(username))
+        return True
+
+    def _pass_second_factor(self, user) -> None:
         from django_otp import DEVICE_ID_SESSION_KEY
 
         from security.twofactor import confirmed_device, enrol_with_key, requires_two_factor

@@ -177,3 +177,10 @@ def test_the_admin_site_logs_in_through_the_portal(db):
     assert response.status_code == 302
     login = client.get(response["Location"])
     assert login.status_code == 302 and login["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_suite_client_login_works_with_axes_and_the_second_factor(db, client):
+    user = make_user(Role.AUDITOR)
+    assert client.login(username=user.username, password=PASSWORD)
+    assert client.get(reverse("common:audit_log")).status_code == 200
+    assert not client.login(username=user.username, password="Wrong#1")
