@@ -11,7 +11,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索（操作人、对象、地址）"), required=False, max_length=100)
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     action = forms.CharField(label=_("动作前缀"), required=False, max_length=64)
     object_type = forms.CharField(label=_("对象类型"), required=False, max_length=64)
     outcome = forms.ChoiceField(label=_("结果"), required=False, choices=OUTCOME_CHOICES)

@@ -1,8 +1,10 @@
 """Reads for the administrators' pages."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
@@ -41,6 +43,22 @@ def user_detail(pk: int) -> User:
     return get_object_or_404(User.objects.select_related("department"), pk=pk)
 
 
+DEFAULT_ACTIONS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
+
+
+def _permission_label(perm: str, stored_name: str) -> str:
+    """“查看 科室” for Django's default permissions (stored in English), the declared name otherwise."""
+    app_label, codename = perm.split(".", 1)
+    action, _sep, model_name = codename.partition("_")
+    if action in DEFAULT_ACTIONS:
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            return stored_name
+        return f"{DEFAULT_ACTIONS[action]}{model._meta.verbose_name}"
+    return stored_name
+
+
 def permission_matrix() -> dict:
     """Every permission some role holds, with its name, and which roles hold it (for the table)."""
     merged = role_permissions()
@@ -52,15 +70,21 @@ def permission_matrix() -> dict:
             "content_type__app_label", "codename", "name"
         )
     }
-    rows = [
-        {
-            "perm": perm,
-            "app": perm.split(".", 1)[0],
-            "name": names.get(perm, perm),
-            "held": [perm in merged[role.value] for role in roles],
-        }
-        for perm in wanted
-    ]
+    rows = []
+    for perm in wanted:
+        app_label = perm.split(".", 1)[0]
+        try:
+            app_name = str(apps.get_app_config(app_label).verbose_name)
+        except LookupError:
+            app_name = app_label
+        rows.append(
+            {
+                "perm": perm,
+                "app": app_name,
+                "name": _permission_label(perm, names.get(perm, perm)),
+                "held": [perm in merged[role.value] for role in roles],
+            }
+        )
     return {"roles": roles, "rows": rows, "counts": [len(merged[role.value]) for role in roles]}
 
 
