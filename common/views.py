@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import clock
@@ -63,17 +64,17 @@ def _without_page(request) -> str:
 
 
 EXPORT_COLUMNS = [
-    ("seq", _("序号")),
-    ("created_at", _("时间（北京时间）")),
-    ("actor_name", _("操作人")),
-    ("ip", _("来源地址")),
-    ("action", _("动作")),
-    ("object_type", _("对象类型")),
-    ("object_id", _("对象编号")),
-    ("object_repr", _("对象")),
-    ("success", _("结果")),
-    ("changes", _("内容")),
-    ("hash", _("哈希")),
+    gettext_lazy("序号"),
+    gettext_lazy("时间（北京时间）"),
+    gettext_lazy("操作人"),
+    gettext_lazy("来源地址"),
+    gettext_lazy("动作"),
+    gettext_lazy("对象类型"),
+    gettext_lazy("对象编号"),
+    gettext_lazy("对象"),
+    gettext_lazy("结果"),
+    gettext_lazy("内容"),
+    gettext_lazy("哈希"),
 ]
 
 
@@ -87,10 +88,10 @@ def _csv_cell(value: str) -> str:
     return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
-def _export_rows(entries):
+def _export_rows(entries, header: list[str], outcomes: dict[bool, str]):
     yield "\ufeff"  # BOM: Excel opens UTF-8 Chinese text correctly
     writer = csv.writer(_Echo())
-    yield writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
+    yield writer.writerow(header)
     for entry in entries.iterator(chunk_size=2000):
         yield writer.writerow(
             [
@@ -104,7 +105,7 @@ def _export_rows(entries):
                     entry.object_type,
                     entry.object_id,
                     entry.object_repr,
-                    str(_("成功") if entry.success else _("失败")),
+                    outcomes[entry.success],
                     json.dumps(entry.changes, ensure_ascii=False, sort_keys=True),
                     entry.hash,
                 )
@@ -126,7 +127,11 @@ def audit_export(request):
         object_repr=str(_("审计日志")),
         changes={"filters": form.described(), "rows": count, "format": "csv"},
     )
-    response = StreamingHttpResponse(_export_rows(entries), content_type="text/csv; charset=utf-8")
+    # Texts are translated now, in the request's language, not while the response streams.
+    rows = _export_rows(
+        entries, [str(label) for label in EXPORT_COLUMNS], {True: _("成功"), False: _("失败")}
+    )
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     filename = f"audit-log-{clock.local(clock.now()):%Y%m%d-%H%M%S}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -96,7 +96,16 @@ class AccountCreateForm(AccountForm):
         return data
 
 
-class PasswordResetForm(SetPasswordForm):
+class ServiceValidatedPasswordMixin:
+    """The password rules are checked once, by the service that sets the password (the history
+    check hashes up to five old passwords: doing it twice would double a slow step); the service's
+    error comes back on the second field."""
+
+    def validate_password_for_user(self, user, password_field_name="password2"):
+        return None
+
+
+class PasswordResetForm(ServiceValidatedPasswordMixin, SetPasswordForm):
     """The system administrator's temporary password for another user."""
 
     def __init__(self, *args, **kwargs):
@@ -106,7 +115,7 @@ class PasswordResetForm(SetPasswordForm):
         self.fields["new_password2"].help_text = _("用户下次登录时须修改此密码；其所有已登录会话将立即失效。")
 
 
-class OwnPasswordChangeForm(PasswordChangeForm):
+class OwnPasswordChangeForm(ServiceValidatedPasswordMixin, PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].widget.attrs.pop("autofocus", None)

@@ -60,6 +60,7 @@ def account_create(
     department: Department | None = None,
 ) -> User:
     """A new account, without a role; the user changes the initial password at the first login."""
+    validate_password(password, User(username=username, full_name=full_name, email=email))
     user = user_create(
         username=username,
         role="",

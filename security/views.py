@@ -57,7 +57,7 @@ def password_change(request):
         try:
             services.password_change(user=request.user, password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
-            form.add_error("new_password1", exc)
+            form.add_error("new_password2", exc)
         else:
             request.user.refresh_from_db(fields=["password"])
             update_session_auth_hash(request, request.user)  # this session stays; the others end
@@ -255,7 +255,7 @@ def user_password_reset(request, pk: int):
                 actor=request.user, user=account, password=form.cleaned_data["new_password1"]
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error("new_password2", exc)
         else:
             messages.success(
                 request,

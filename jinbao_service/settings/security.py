@@ -13,9 +13,8 @@ from .env import env_bool, env_int
 
 # --- Passwords --------------------------------------------------------------------------------
 PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
-PASSWORD_MIN_CHARACTER_CLASSES = env_int(
-    "PASSWORD_MIN_CHARACTER_CLASSES", 3
-)  # of lower, upper, digit, symbol
+# Of lower-case, upper-case, digits, symbols.
+PASSWORD_MIN_CHARACTER_CLASSES = env_int("PASSWORD_MIN_CHARACTER_CLASSES", 3)
 PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 5)  # a new password is none of the last N
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)  # then the user must change it (0 = never)
 PASSWORD_EXPIRY_WARNING_DAYS = env_int("PASSWORD_EXPIRY_WARNING_DAYS", 7)

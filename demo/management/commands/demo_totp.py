@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from demo.credentials import demo_totp_secret
@@ -8,8 +10,6 @@ class Command(BaseCommand):
     help = "Print the demo administrators' current six-digit code (for trying the portal without a phone)."
 
     def handle(self, *args, **options):
-        import time
-
         secret = demo_totp_secret()
         code = token_at(key_from_base32(secret))
         left = 30 - int(time.time()) % 30
