@@ -226,3 +226,28 @@ def test_a_403_is_in_the_audit_log(db, client):
     assert client.get(reverse("security:users")).status_code == 403
     entry = AuditEntry.objects.filter(action="access.denied").latest("seq")
     assert entry.actor == user and entry.success is False
+
+
+def test_the_audit_log_and_lockout_lists_keep_a_flat_query_count(db, client, django_assert_max_num_queries):
+    from axes.models import AccessAttempt
+
+    pm = make_user(Role.PM)
+    for n in range(120):
+        log_action("test.action", actor=pm, object_repr=f"row {n}")
+        AccessAttempt.objects.create(
+            username=f"user{n}",
+            ip_address="10.0.0.1",
+            user_agent="x",
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/",
+            failures_since_start=5,
+        )
+    client.force_login(make_user(Role.AUDITOR))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("common:audit_log"), {"page": 2}).status_code == 200
+    client.force_login(make_user(Role.SECADMIN))
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("security:lockouts")).content.decode()
+    assert "第 1 / 4 页" in html

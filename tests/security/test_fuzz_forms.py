@@ -11,7 +11,7 @@ transaction rolled back afterwards, so every example starts from the same data. 
 - an accepted one that changed data left an audit entry, and redirects only within the portal;
 - no hostile HTML comes back unescaped, on the response or on the page it redirects to.
 
-``FUZZ_EXAMPLES`` (default 25) sets the examples per form; the run is derandomized so CI is stable.
+``FUZZ_EXAMPLES`` (default 20) sets the examples per form; the run is derandomized so CI is stable.
 """
 
 import os
@@ -32,7 +32,7 @@ from .formharness import discover
 
 RULES = all_rules()
 FORM_URLS = sorted(name for name, rule in RULES.items() if "POST" in rule.methods)
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 SCRIPT = "<script>alert('xss')</script>"
 SVG = '"><svg data-fuzz onload=alert(1)>'
 MARKERS = (SCRIPT.encode(), b"<svg data-fuzz")
