@@ -4,6 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,8 +39,6 @@ def user_list(*, q: str = "", role: str = "", department=None, status: str = "")
 
 
 def user_detail(pk: int) -> User:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(User.objects.select_related("department"), pk=pk)
 
 

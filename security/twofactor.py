@@ -12,6 +12,7 @@ import time
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
@@ -136,8 +137,6 @@ def retry_after(user) -> int | None:
     allowed, detail = device.verify_is_allowed()
     if allowed or not detail or not detail.get("locked_until"):
         return None
-    from django.utils import timezone
-
     return max(1, int((detail["locked_until"] - timezone.now()).total_seconds()) + 1)
 
 

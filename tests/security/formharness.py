@@ -151,9 +151,11 @@ def _half_logged_in(*, enrolled: bool):
 
         from security.twofactor import enrol_with_key
 
+        from ..conftest import TEST_TOTP_KEY
+
         user = world.users["bureau_admin"]
         if enrolled:
-            enrol_with_key(user, "3132333435363738393031323334353637383930")
+            enrol_with_key(user, TEST_TOTP_KEY)
         PlainClient.force_login(client, user)  # password only: the second factor still to come
 
     return prepare

@@ -15,10 +15,11 @@ from accounts.roles import TWO_FACTOR_ROLES, Role
 from common.models import AuditEntry
 from security.twofactor import enrol_with_key, key_from_base32, token_at
 
+from ..conftest import TEST_TOTP_KEY
 from ..factories import make_user
 from .helpers import PASSWORD, logged_in, real_login
 
-KEY = "3132333435363738393031323334353637383930"
+KEY = TEST_TOTP_KEY
 
 
 @pytest.fixture(autouse=True)
