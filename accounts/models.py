@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import DEPARTMENT_ROLES, VENDOR_ROLES, Role
+from .roles import DEPARTMENT_ROLES, THREE_ADMINS, VENDOR_ROLES, Role
 
 
 class Department(models.Model):
@@ -24,9 +24,13 @@ class Department(models.Model):
 
 
 class User(AbstractUser):
-    """A person who logs in. One role each (三员分立 forbids holding two administrator roles)."""
+    """A person who logs in. One role each (三员分立 forbids holding two administrator roles).
 
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    A new account has no role until the security administrator assigns one (三员分立: the system
+    administrator creates accounts, the security administrator gives them their powers).
+    """
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
     department = models.ForeignKey(
         Department,
         verbose_name=_("所属科室"),
@@ -58,6 +62,14 @@ class User(AbstractUser):
                 | models.Q(department__isnull=False),
                 name="department_roles_have_department",
                 violation_error_message=_("经办人员和科室负责人必须属于一个科室。"),
+            ),
+            # A superuser holds every permission, so an administrator account that is also a
+            # superuser would hold the other two administrators' powers as well.
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False)
+                | ~models.Q(role__in=sorted(r.value for r in THREE_ADMINS)),
+                name="three_admins_not_superuser",
+                violation_error_message=_("三员分立：系统管理员、安全管理员和审计员的账户不能是超级用户。"),
             ),
         ]
 

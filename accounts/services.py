@@ -68,8 +68,12 @@ def user_update(*, user: User, actor, **fields) -> User:
 
 
 def _sync_groups(user: User) -> None:
-    group, _ = Group.objects.get_or_create(name=group_name(user.role))
-    user.groups.set([group])
+    """Exactly one role group (none while the security administrator has not assigned a role)."""
+    if user.role:
+        group, _ = Group.objects.get_or_create(name=group_name(user.role))
+        user.groups.set([group])
+    else:
+        user.groups.clear()
     user.is_staff = user.role in ADMIN_SITE_ROLES
     User.objects.filter(pk=user.pk).update(is_staff=user.is_staff)
 
@@ -80,4 +84,17 @@ def department_create(*, code: str, name: str, order: int = 0, actor=None) -> De
     department.full_clean()
     department.save()
     log_action("department.create", actor=actor, obj=department, changes=snapshot(department))
+    return department
+
+
+@transaction.atomic
+def department_update(*, department: Department, actor, **fields) -> Department:
+    before = snapshot(department)
+    for name, value in fields.items():
+        setattr(department, name, value)
+    department.full_clean()
+    department.save()
+    changes = diff(before, snapshot(department))
+    if changes:
+        log_action("department.update", actor=actor, obj=department, changes=changes)
     return department

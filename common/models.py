@@ -28,6 +28,21 @@ class AuditChainHead(models.Model):
         return f"#{self.seq} {self.hash[:12]}"
 
 
+class AppendOnlyError(Exception):
+    """Someone tried to change or delete an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the audit log is append-only: update refused")
+
+    def delete(self):
+        raise AppendOnlyError("the audit log is append-only: delete refused")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("the audit log is append-only: bulk_update refused")
+
+
 class AuditEntry(models.Model):
     """Who did what, when, from where, to which object, and whether it succeeded.
 
@@ -57,6 +72,9 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    # The ORM refuses too (on every database; PostgreSQL's trigger also stops raw SQL).
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-seq"]
         verbose_name = _("审计记录")
@@ -66,6 +84,16 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or not kwargs.get("force_insert"):
+            raise AppendOnlyError(
+                "the audit log is append-only: entries are written by common.audit.log_action"
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the audit log is append-only: delete refused")
 
 
 class Notification(models.Model):

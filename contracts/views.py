@@ -146,7 +146,12 @@ def contract_history(request, pk: int):
 @require_POST
 @require_login
 def contract_switch(request):
-    contract = Contract.objects.filter(pk=request.POST.get("contract") or 0).first()
+    contract_id = (request.POST.get("contract") or "").strip()
+    contract = (
+        Contract.objects.filter(pk=int(contract_id)).first()
+        if contract_id.isascii() and contract_id.isdigit()
+        else None
+    )
     if contract is None or not request.user.has_perm("contracts.view_contract"):
         messages.error(request, _("无法切换到该合同。"))
     else:

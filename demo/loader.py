@@ -17,10 +17,12 @@ from .contracts import load_contracts
 from .jobs import load_jobs
 from .people import is_loaded, load_people
 from .rosters import load_rosters
+from .security import load_security
 from .tickets import load_tickets
 
 STEPS = [
     ("people", load_people),
+    ("security", load_security),
     ("contracts", load_contracts),
     # steps of the apps above go here, in the order of the floors
     ("jobs", load_jobs),

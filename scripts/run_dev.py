@@ -16,6 +16,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from demo.credentials import demo_totp_secret  # noqa: E402 - needs ROOT on the path; imports no Django
+
 PY = sys.executable
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
@@ -65,7 +69,7 @@ def wait_for_http(url: str, timeout: float = 60) -> bool:
 
 def banner(url: str) -> None:
     password = os.environ.get("DEMO_PASSWORD") or "Jinbao@2023"
-    totp = os.environ.get("DEMO_TOTP_SECRET") or ""
+    totp = demo_totp_secret()
     logins = [
         ("staff1", "经办人员（养老保险科）"),
         ("head1", "科室负责人（养老保险科）"),
@@ -83,8 +87,10 @@ def banner(url: str) -> None:
     print(f"  Demo logins (password {password}):")
     for username, role in logins:
         print(f"    {username:<10} {role}")
-    if totp:
-        print(f"  TOTP secret of the administrators' second factor: {totp}")
+    print(f"  Second factor (bureau, auditor, sysadmin, secadmin): TOTP secret {totp}")
+    print(
+        "    add it to an authenticator app, or print the current code: .venv/bin/python manage.py demo_totp"
+    )
     print("  Press Ctrl-C to stop the web server, the Celery worker and beat.")
     print("=" * 72 + "\n", flush=True)
 

@@ -4,17 +4,30 @@ For each URL the rule in ``tests/access`` says which roles may use it. The test 
 role (department A), as the same staff roles of department B, and anonymously, and checks:
 allowed → not 403/404/405 and not sent to the login page; other roles → 403; department B on a
 department-A object → 404; anonymous → the login page; a method the view does not answer → 405.
+
+Every page an allowed role gets also carries the security headers, is ``no-store`` when it shows
+someone's phone number or e-mail address, logs an ``export`` audit entry when it is a download, and
+no request of any role, by any method, changes or removes an audit entry (三员分立: not even the
+auditor or the administrators).
 """
 
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from common.audit import verify_chain
+from common.models import AuditEntry
+from common.privacy import mask_phone
+
 from .access import METHODS, all_rules
 from .conftest import build_world
+from .security import figures
 
 RULES = all_rules()
-EXCLUDED_NAMESPACES = {"admin"}  # the Django admin checks its own model permissions (tests/test_admin.py)
+# The Django admin checks its own model permissions, with another login flow (redirect to its
+# login page rather than 403): tests/security/test_admin_site.py covers every registered model.
+EXCLUDED_NAMESPACES = {"admin"}
+DEPARTMENT_ROLES = {"staff", "dept_head"}
 
 
 def project_url_names() -> set[str]:
@@ -65,6 +78,33 @@ def _outcome(response) -> str:
     return "ok"
 
 
+def _personal_data(world) -> list[str]:
+    """How the world's people's phone numbers and e-mail addresses look on a page."""
+    people = [*world.users.values(), *world.outsiders.values()]
+    return [p.phone for p in people] + [mask_phone(p.phone) for p in people] + [p.email for p in people]
+
+
+def _header_problems(response, personal: list[str]) -> list[str]:
+    problems = []
+    csp = response.get("Content-Security-Policy", "")
+    # pages carry the portal's policy; a downloaded file may carry a stricter one (nothing runs at all)
+    locked_down = "default-src 'none'" in csp
+    if ("script-src 'self'" not in csp and not locked_down) or "'unsafe-inline'" in csp:
+        problems.append(f"Content-Security-Policy missing or allows inline code: {csp!r}")
+    for header in ("Permissions-Policy", "Referrer-Policy", "X-Content-Type-Options", "X-Frame-Options"):
+        if not response.has_header(header):
+            problems.append(f"no {header} header")
+    body = b"" if response.streaming else response.content
+    shown = [value for value in personal if value and value.encode() in body]
+    if shown and "no-store" not in response.get("Cache-Control", ""):
+        problems.append(f"shows personal data {shown[:2]} without Cache-Control: no-store")
+    return problems
+
+
+def _is_export(name: str, response) -> bool:
+    return "export" in name or "attachment" in response.get("Content-Disposition", "")
+
+
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_access(name, client, db):
     rule = RULES[name]
@@ -73,7 +113,10 @@ def test_access(name, client, db):
     callers = [("anonymous", None)]
     callers += [(role, user) for role, user in world.users.items()]
     callers += [(f"{role}@other-dept", user) for role, user in world.outsiders.items()]
+    personal = _personal_data(world)
+    audit_before = dict(AuditEntry.objects.values_list("seq", "hash"))
     problems = []
+    cases = 0
     for method in METHODS:
         answered = method in rule.methods
         if not answered and rule.any_method:
@@ -93,10 +136,44 @@ def test_access(name, client, db):
                 expected = "404"
             else:
                 expected = "ok"
+            last_seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
             response = _call(client, method, url, rule.data(world) if method == "POST" else {})
+            cases += 1
             got = _outcome(response)
             if got != expected:
                 problems.append(
                     f"{method} {url} as {label}: expected {expected}, got {got} ({response.status_code})"
                 )
+            elif got == "ok" and method == "GET" and user is not None:
+                problems += [f"GET {url} as {label}: {p}" for p in _header_problems(response, personal)]
+                if (
+                    _is_export(name, response)
+                    and not AuditEntry.objects.filter(
+                        seq__gt=last_seq, action__contains="export", actor=user
+                    ).exists()
+                ):
+                    problems.append(f"GET {url} as {label}: an export without an `export` audit entry")
+    figures.add("access matrix: URL x caller x method checks", cases)
+    audit_after = dict(AuditEntry.objects.filter(seq__in=list(audit_before)).values_list("seq", "hash"))
+    if audit_after != audit_before:
+        problems.append("audit entries were changed or removed by the requests above")
+    report = verify_chain()
+    if not report.ok:
+        problems.append(f"audit chain broken at #{report.broken_seq}: {report.reason}")
     assert not problems, "\n".join(problems)
+
+
+def test_department_objects_are_scoped(db):
+    """An object URL that bureau staff or department heads may open must return 404 to another
+    department (``scoped=True``), or its rule says why not (``unscoped="…"``)."""
+    world = build_world()
+    unscoped = sorted(
+        name
+        for name, rule in RULES.items()
+        if rule.allowed & DEPARTMENT_ROLES
+        and not rule.public
+        and rule.kwargs(world)
+        and not rule.scoped
+        and not rule.unscoped
+    )
+    assert not unscoped, f"object URLs open to department roles without scoped=True: {unscoped}"

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
+from common.audit import log_action
 from common.exports import Column, xlsx_response
 from common.pdf import render_pdf
 from common.permissions import require_perm
+from common.privacy import personal_data
 from contracts.selectors import contract_in_use
 
 from . import policy, selectors, services
@@ -151,6 +153,7 @@ def ticket_export(request):
 
 @require_http_methods(["GET", "POST"])
 @require_perm("tickets.add_ticket")
+@personal_data
 def ticket_create(request):
     contract = contract_in_use(request)
     if not policy.can_file(request.user):
@@ -567,7 +570,8 @@ def ticket_emergency_approve(request, pk: int):
 # --- files (never a public media URL) ------------------------------------------------------------------
 
 
-def _file_response(field_file, filename: str, *, inline: bool = False) -> FileResponse:
+def _file_response(request, obj, field_file, filename: str, *, inline: bool = False) -> FileResponse:
+    """Serve a stored file to someone allowed to see it; the download is an export and is audited."""
     if not field_file:
         raise Http404
     try:
@@ -578,6 +582,8 @@ def _file_response(field_file, filename: str, *, inline: bool = False) -> FileRe
     response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    log_action("export.file", actor=request.user, obj=obj, changes={"file": filename, "inline": inline})
     return response
 
 
@@ -585,7 +591,7 @@ def _file_response(field_file, filename: str, *, inline: bool = False) -> FileRe
 @require_perm("tickets.view_ticket")
 def attachment_download(request, pk: int):
     attachment = selectors.attachment_for(request.user, pk)
-    return _file_response(attachment.file, attachment.original_name)
+    return _file_response(request, attachment, attachment.file, attachment.original_name)
 
 
 EVIDENCE = {
@@ -605,7 +611,7 @@ def evidence_download(request, kind: str, pk: int):
     selectors.ticket_for(request.user, row.ticket_id)  # 404 outside the user's scope
     field_file = getattr(row, field)
     name = field_file.name.rsplit("/", 1)[-1] if field_file else ""
-    return _file_response(field_file, name)
+    return _file_response(request, row, field_file, name)
 
 
 # --- sign-off forms ---------------------------------------------------------------------------------------
@@ -702,7 +708,7 @@ def signoff_pdf(request, pk: int):
 def signoff_scan(request, pk: int):
     signoff = selectors.signoff_for(request.user, pk)
     name = f"{signoff.number}-signed." + (signoff.scan.name.rsplit(".", 1)[-1] if signoff.scan else "pdf")
-    return _file_response(signoff.scan, name)
+    return _file_response(request, signoff, signoff.scan, name)
 
 
 @require_http_methods(["GET", "POST"])

@@ -68,12 +68,13 @@ def worklog_update(
     log.hours, log.content, log.references = hours, (content or "").strip(), (references or "").strip()
     if not log.content:
         raise ServiceError({"content": "请填写工作内容。"})
-    log.updated_at = clock.now()
     log.full_clean(validate_constraints=False)
-    log.save()
     if tickets is not None:
         log.tickets.set(tickets)
     changes = diff(before, _log_snapshot(log))
-    if changes:
-        log_action("worklog.update", actor=actor, obj=log, changes=changes)
+    if not changes:  # saved as it was: nothing to write, nothing to audit
+        return log
+    log.updated_at = clock.now()
+    log.save()
+    log_action("worklog.update", actor=actor, obj=log, changes=changes)
     return log

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import render
 
 from common import clock
+from common.http import redirect_next
 
 PAGE_SIZE = 25
 
@@ -18,12 +18,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _back(request, default: str):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
+    return redirect_next(request, default)
 
 
 def _no_contract(request):

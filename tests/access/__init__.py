@@ -29,6 +29,8 @@ class Rule:
     any_method: bool = False  # third-party view that does not restrict methods
     data: Callable[[object], dict] = field(default=lambda world: {})  # POST body (defaults to empty)
     note: str = ""
+    # Why an object URL that department roles may open is not department-scoped (else it must be).
+    unscoped: str = ""
 
 
 def all_rules() -> dict[str, Rule]:
@@ -40,3 +42,19 @@ def all_rules() -> dict[str, Rule]:
                 raise ValueError(f"URL {name} has two rules")
             rules[name] = rule
     return rules
+
+
+def once_per_world(build):
+    """Memoize an object-building helper on the world, so that calling a rule's ``kwargs`` twice (the
+    matrix, then the form harness) returns the same object instead of creating a duplicate."""
+
+    import functools
+
+    @functools.wraps(build)
+    def wrapper(world, *args):
+        key = (build.__module__, build.__qualname__, args)
+        if key not in world.extra:
+            world.extra[key] = build(world, *args)
+        return world.extra[key]
+
+    return wrapper

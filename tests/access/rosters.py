@@ -11,7 +11,7 @@ from decimal import Decimal
 from accounts.roles import Role
 from common import clock
 
-from . import Rule
+from . import Rule, once_per_world
 
 ENGINEER = frozenset({Role.ENGINEER})
 PM = frozenset({Role.PM})
@@ -38,6 +38,7 @@ def _entry(w):
     )[0]
 
 
+@once_per_world
 def _leave(w):
     from rosters.models import LeaveRequest
 
@@ -51,6 +52,7 @@ def _leave(w):
     )
 
 
+@once_per_world
 def _correction(w):
     from rosters.models import AttendanceCorrection
 
@@ -64,6 +66,7 @@ def _correction(w):
     )
 
 
+@once_per_world
 def _log(w):
     from rosters.models import WorkLog
 
@@ -77,6 +80,7 @@ def _log(w):
     )
 
 
+@once_per_world
 def _change(w):
     from rosters.models import ChangeKind, ChangeStatus, StaffChange
 
@@ -89,12 +93,14 @@ def _change(w):
     )
 
 
+@once_per_world
 def _item(w):
     from rosters.models import HandoverItem
 
     return HandoverItem.objects.create(change=_change(w), order=1, title="文档移交")
 
 
+@once_per_world
 def _duty(w):
     from rosters.models import DutyList
 
@@ -103,6 +109,7 @@ def _duty(w):
     )
 
 
+@once_per_world
 def _meeting(w):
     from rosters.models import WeeklyMeeting
 
@@ -115,6 +122,7 @@ def _meeting(w):
     )
 
 
+@once_per_world
 def _key_day(w):
     from rosters.models import KeyDay, KeyDaySource
 

@@ -17,8 +17,8 @@ EXPECTED_NAV = {
     | {"rosters:roster", "rosters:worklog_list"},
     Role.FINANCE: {"home", "contracts:list", "contracts:calendar"},
     Role.AUDITOR: {"home", "common:audit_log"},
-    Role.SYSADMIN: {"home", "contracts:calendar", "accounts:departments"},
-    Role.SECADMIN: {"home"},
+    Role.SYSADMIN: {"home", "contracts:calendar", "accounts:departments", "security:users"},
+    Role.SECADMIN: {"home", "security:users", "security:permissions", "security:lockouts"},
 }
 # Service requests (tickets app): every role that works requests; filing only for the departments.
 for _role in (Role.STAFF, Role.DEPT_HEAD, Role.BUREAU_ADMIN, Role.ENGINEER, Role.PM):

@@ -1,5 +1,6 @@
 """Playwright drives Debian's Chromium (installed by `make`) against Django's live server."""
 
+import re
 import shutil
 
 import pytest
@@ -37,15 +38,36 @@ def browser_context_args(browser_context_args):
     }
 
 
+def totp_code(username: str) -> str:
+    """The code the demo's authenticator shows now (the demo secret), or the next one when the
+    current one was used already (a code is accepted once; the device tolerates one step ahead)."""
+    import time
+
+    from accounts.models import User
+    from demo.credentials import demo_totp_secret
+    from security.twofactor import confirmed_device, key_from_base32, token_at
+
+    device = confirmed_device(User.objects.get(username=username))
+    key = key_from_base32(demo_totp_secret())
+    now_step = int(time.time()) // 30
+    ahead = 1 if device is not None and device.last_t >= now_step else 0
+    return token_at(key, offset_steps=ahead)
+
+
 @pytest.fixture
 def log_in(page, live_server):
-    """``log_in(username)`` fills the real login form in the browser."""
+    """``log_in(username)`` fills the real login form in the browser, and the second factor (the
+    demo's TOTP secret) for the logins that need one."""
 
     def _log_in(username: str, password: str = DEFAULT_PASSWORD):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
+        page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/(security/2fa/verify/.*)?$"))
+        if "/security/2fa/verify/" in page.url:
+            page.fill("#id_token", totp_code(username))
+            page.click("[data-testid=otp-form] button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         return page
 
