@@ -38,7 +38,7 @@ class PaymentsConfig(AppConfig):
     home_panels = [
         HomePanel(
             roles=frozenset({"finance"}),
-            template="payments/home/finance.html",
+            template="performance/home/lazy.html",
             context="payments.selectors.home_finance",
             order=30,
             css="col-12",

@@ -297,7 +297,17 @@ def token_owners():
 
 
 def home_finance(request, contract) -> dict | None:
-    """Finance's home: the score so far, the tier, what has been paid and what is due."""
+    """Finance's home: a placeholder that loads the panel once the page is up (htmx)."""
     if contract is None or not request.user.has_perm("payments.view_payment"):
         return None
-    return {"settlement": settlement(contract)}
+    return {
+        "title": "绩效与付款",
+        "icon": "cash-coin",
+        "url_name": "payments:home_panel",
+        "testid": "finance-panel",
+    }
+
+
+def home_finance_panel(contract) -> dict:
+    """The score so far, the tier, what has been paid and what is due."""
+    return {"settlement": settlement(contract), "contract": contract}

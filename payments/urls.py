@@ -6,6 +6,7 @@ app_name = "payments"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("home-panel/", views.home_panel, name="home_panel"),
     path("record/", views.payment_create, name="payment_create"),
     path("<int:pk>/", views.payment_detail, name="payment_detail"),
     path("<int:pk>/invoice/", views.payment_invoice, name="payment_invoice"),

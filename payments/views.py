@@ -111,6 +111,16 @@ def dashboard(request):
     )
 
 
+@require_GET
+@require_perm("payments.view_payment")
+def home_panel(request):
+    """Finance's home panel, loaded after the page (see ``selectors.home_finance``)."""
+    contract = contract_in_use(request)
+    if contract is None:
+        return _no_contract(request)
+    return render(request, "payments/home/finance.html", selectors.home_finance_panel(contract))
+
+
 @require_http_methods(["GET", "POST"])
 @require_perm("payments.add_payment")
 def payment_create(request):

@@ -556,11 +556,21 @@ def open_surveys_for_head(user) -> list[Survey]:
 
 
 def home_score(request, contract) -> dict | None:
-    """The contract period's score so far, part by part (finance, bureau admin, PM)."""
+    """The home page shows a placeholder that loads the score panel once the page is up (htmx), so the
+    home page itself does not compute the score."""
     if contract is None or not request.user.has_perm("performance.view_score"):
         return None
-    card = score_card(contract)
-    return {"card": card}
+    return {
+        "title": "绩效得分",
+        "icon": "speedometer2",
+        "url_name": "performance:home_panel",
+        "testid": "score-panel",
+    }
+
+
+def home_score_panel(contract) -> dict:
+    """The contract period's score so far, part by part (bureau admin, PM)."""
+    return {"card": score_card(contract), "contract": contract}
 
 
 def home_head_survey(request, contract) -> dict | None:

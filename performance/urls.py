@@ -9,6 +9,7 @@ urlpatterns = [
     path("adjust/", views.adjust, name="adjust"),
     path("lock/", views.lock, name="lock"),
     path("unlock/", views.unlock, name="unlock"),
+    path("home-panel/", views.home_panel, name="home_panel"),
     path("surveys/", views.survey_list, name="survey_list"),
     path("surveys/send/", views.survey_send, name="survey_send"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),

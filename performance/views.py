@@ -199,6 +199,16 @@ def unlock(request):
     return render(request, "performance/score.html", context)
 
 
+@require_GET
+@require_perm("performance.view_score")
+def home_panel(request):
+    """The score panel of the home page, loaded after the page (see ``selectors.home_score``)."""
+    contract = contract_in_use(request)
+    if contract is None:
+        return _no_contract(request)
+    return render(request, "performance/home/score.html", selectors.home_score_panel(contract))
+
+
 # --- surveys ----------------------------------------------------------------------------------------------
 
 

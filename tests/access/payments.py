@@ -57,6 +57,7 @@ def _token(w):
 
 RULES = {
     "payments:dashboard": Rule(READERS),
+    "payments:home_panel": Rule(READERS),
     "payments:payment_create": Rule(FINANCE, methods=("GET", "POST")),
     "payments:payment_detail": Rule(READERS, kwargs=lambda w: {"pk": _payment(w).pk}),
     "payments:payment_invoice": Rule(FINANCE, methods=("POST",), kwargs=lambda w: {"pk": _payment(w).pk}),

@@ -30,6 +30,7 @@ RULES = {
     "performance:adjust": Rule(ADMIN, methods=("POST",), note="empty form: shown again with its errors"),
     "performance:lock": Rule(ADMIN, methods=("POST",)),
     "performance:unlock": Rule(ADMIN, methods=("POST",)),
+    "performance:home_panel": Rule(READERS),
     "performance:survey_list": Rule(READERS | HEADS),
     "performance:survey_send": Rule(ADMIN, methods=("GET", "POST")),
     "performance:survey_detail": Rule(READERS, kwargs=lambda w: {"pk": _survey(w).pk}),

@@ -126,3 +126,10 @@ def test_dashboard_query_count_does_not_grow_with_payments(world, login, django_
         with django_assert_max_num_queries(len(few.captured_queries)):
             response = client.get(reverse("payments:dashboard"))
     assert response.status_code == 200 and Payment.objects.count() == 61
+
+
+def test_finance_home_loads_its_panel_after_the_page(world, login, in_2023):
+    client = login(world.users["finance"])
+    assert f'hx-get="{reverse("payments:home_panel")}"' in client.get(reverse("home")).content.decode()
+    panel = client.get(reverse("payments:home_panel")).content.decode()
+    assert 'data-testid="finance-panel"' in panel and "¥240,000.00" in panel and "贰拾肆万圆整" in panel

@@ -189,3 +189,11 @@ def test_survey_results_show_the_share_and_who_has_not_answered(world, login):
     )
     assert 'data-testid="survey-share">100.0%' in html
     assert world.outsiders["dept_head"].display_name in html
+
+
+def test_the_home_page_loads_the_score_panel_after_the_page(world, login, after_2023):
+    client = login(world.users["bureau_admin"])
+    home = client.get(reverse("home")).content.decode()
+    assert f'hx-get="{reverse("performance:home_panel")}"' in home and 'hx-trigger="load"' in home
+    panel = client.get(reverse("performance:home_panel"), HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="score-panel"' in panel and "100.00" in panel and "<html" not in panel
