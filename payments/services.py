@@ -258,6 +258,8 @@ def notice_issue(*, contract: Contract, kind: str, actor) -> PaymentNotice:
         raise ServiceError("最终得分尚未锁定，尾款金额未定，暂不能出具尾款付款通知书。")
     if instalment.amount is None:
         raise ServiceError("应付金额待定，暂不能出具付款通知书。")
+    if instalment.is_paid:
+        raise ServiceError(f"{instalment.label}已付清，无需出具付款通知书。")
     notice = PaymentNotice(
         contract=contract,
         kind=kind,

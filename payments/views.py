@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
@@ -152,11 +153,15 @@ def payment_create(request):
                 if created:
                     messages.success(
                         request,
-                        f"已登记{payment.get_kind_display()} {format_cny(payment.amount)}"
-                        f"（{payment.paid_on:%Y-%m-%d}）。",
+                        _("已登记%(kind)s %(amount)s（%(day)s）。")
+                        % {
+                            "kind": payment.get_kind_display(),
+                            "amount": format_cny(payment.amount),
+                            "day": payment.paid_on.isoformat(),
+                        },
                     )
                 else:
-                    messages.info(request, "这笔付款已经登记过（重复提交只记一次）。")
+                    messages.info(request, _("这笔付款已经登记过（重复提交只记一次）。"))
                 return redirect(reverse("payments:dashboard"))
     else:
         pending = next((i for i in state.instalments if not i.is_paid and i.outstanding), None)
@@ -200,7 +205,7 @@ def payment_invoice(request, pk: int):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "已登记发票。")
+            messages.success(request, _("已登记发票。"))
             return redirect(reverse("payments:payment_detail", args=[payment.pk]))
     payment = Payment.objects.select_related("contract", "recorded_by", "voided_by").get(pk=pk)
     return render(
@@ -221,7 +226,7 @@ def payment_void(request, pk: int):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "付款记录已作废（保留记录与理由）。")
+            messages.success(request, _("付款记录已作废（保留记录与理由）。"))
             return redirect(reverse("payments:payment_detail", args=[payment.pk]))
     payment = Payment.objects.select_related("contract", "recorded_by", "voided_by").get(pk=pk)
     return render(
@@ -263,7 +268,7 @@ def notice_issue(request):
         return _no_contract(request)
     form = NoticeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择款项。")
+        messages.error(request, _("请选择款项。"))
         return redirect(reverse("payments:notice_list"))
     try:
         notice = services.notice_issue(contract=contract, kind=form.cleaned_data["kind"], actor=request.user)
@@ -271,7 +276,7 @@ def notice_issue(request):
         for message in _messages(exc):
             messages.error(request, message)
         return redirect(reverse("payments:notice_list"))
-    messages.success(request, f"已出具付款通知书 {notice.number}。")
+    messages.success(request, _("已出具付款通知书 %(n)s。") % {"n": notice.number})
     return redirect(reverse("payments:notice_list"))
 
 
@@ -336,5 +341,5 @@ def token_revoke(request, pk: int):
         for message in _messages(exc):
             messages.error(request, message)
     else:
-        messages.success(request, f"令牌“{token.name}”已吊销，使用它的请求将被拒绝。")
+        messages.success(request, _("令牌“%(name)s”已吊销，使用它的请求将被拒绝。") % {"name": token.name})
     return redirect(reverse("payments:token_list"))

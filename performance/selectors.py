@@ -576,4 +576,4 @@ def home_score_panel(contract) -> dict:
 def home_head_survey(request, contract) -> dict | None:
     """Surveys waiting for the department head's answer."""
     pending = open_surveys_for_head(request.user)
-    return {"pending": pending}
+    return {"pending": pending, "today": clock.today()}

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
@@ -145,9 +146,13 @@ def adjust(request):
         else:
             label = selectors.PART_LABELS[data["part"]]
             if data["score"] is None:
-                messages.success(request, f"已取消“{label}”的调整，恢复按公式计算。")
+                messages.success(request, _("已取消“%(part)s”的调整，恢复按公式计算。") % {"part": label})
             else:
-                messages.success(request, f"已将“{label}”调整为 {data['score']} 分，理由已记入审计日志。")
+                messages.success(
+                    request,
+                    _("已将“%(part)s”调整为 %(score)s 分，理由已记入审计日志。")
+                    % {"part": label, "score": data["score"]},
+                )
             return redirect(reverse("performance:score"))
     period = rules.contract_period(contract.start_on, contract.end_on)
     context = _score_context(request, contract, period, adjust_form=form)
@@ -172,7 +177,9 @@ def lock(request):
                 messages.error(request, message)
         else:
             messages.success(
-                request, f"最终得分已锁定：{locked.total} 分，付款比例 {locked.pay_ratio.normalize():f}%。"
+                request,
+                _("最终得分已锁定：%(total)s 分，付款比例 %(ratio)s%%。")
+                % {"total": locked.total, "ratio": f"{locked.pay_ratio.normalize():f}"},
             )
     return redirect(reverse("performance:score"))
 
@@ -191,7 +198,7 @@ def unlock(request):
             for message in _messages(exc):
                 messages.error(request, message)
         else:
-            messages.success(request, "最终得分已解锁，得分恢复为暂定；解锁理由已记入审计日志。")
+            messages.success(request, _("最终得分已解锁，得分恢复为暂定；解锁理由已记入审计日志。"))
             return redirect(reverse("performance:score"))
     period = rules.contract_period(contract.start_on, contract.end_on)
     context = _score_context(request, contract, period, unlock_form=form)
@@ -295,10 +302,10 @@ def survey_answer(request, pk: int):
                     messages.error(request, message)
                 return redirect(reverse("performance:survey_answer", args=[survey.pk]))
         else:
-            messages.success(request, f"感谢您的答复：{survey.title}已提交。")
+            messages.success(request, _("感谢您的答复：%(title)s已提交。") % {"title": survey.title})
             return redirect(reverse("performance:survey_answer", args=[survey.pk]))
     elif request.method == "POST" and existing is not None:
-        messages.warning(request, "您已答复过本期满意度调查，答复提交后不能更改。")
+        messages.warning(request, _("您已答复过本期满意度调查，答复提交后不能更改。"))
         return redirect(reverse("performance:survey_answer", args=[survey.pk]))
     return render(
         request,
@@ -330,7 +337,7 @@ def survey_send(request):
             for message in _messages(exc):
                 form.add_error(None, message)
         else:
-            messages.success(request, f"{survey.title}已发给各科室负责人。")
+            messages.success(request, _("%(title)s已发给各科室负责人。") % {"title": survey.title})
             return redirect(reverse("performance:survey_detail", args=[survey.pk]))
     return render(
         request,
@@ -349,7 +356,7 @@ def survey_remind(request, pk: int):
         for message in _messages(exc):
             messages.error(request, message)
     else:
-        messages.success(request, f"已提醒 {count} 位尚未答复的科室负责人。")
+        messages.success(request, _("已提醒 %(n)s 位尚未答复的科室负责人。") % {"n": count})
     return redirect(reverse("performance:survey_detail", args=[survey.pk]))
 
 
@@ -363,5 +370,5 @@ def survey_close(request, pk: int):
         for message in _messages(exc):
             messages.error(request, message)
     else:
-        messages.success(request, f"{survey.title}已关闭，不再接受答复。")
+        messages.success(request, _("%(title)s已关闭，不再接受答复。") % {"title": survey.title})
     return redirect(reverse("performance:survey_detail", args=[survey.pk]))
