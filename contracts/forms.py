@@ -66,6 +66,7 @@ CONTRACT_SECTIONS = [
             "late_fee_period_days",
             "termination_months",
             "termination_penalty_ratio",
+            "payment_reminder_workdays",
         ],
     ),
     (
@@ -78,6 +79,7 @@ CONTRACT_SECTIONS = [
             "weight_attendance",
         ],
     ),
+    (_("满意度调查"), ["survey_period", "survey_answer_workdays"]),
     (
         _("工作时间与升级窗口"),
         [

@@ -35,6 +35,12 @@ SCORE_PARTS = [
 ]
 
 
+class SurveyPeriod(models.TextChoices):
+    MONTH = "month", _("每月")
+    QUARTER = "quarter", _("每季度")
+    YEAR = "year", _("每个服务期一次")
+
+
 class ContractQuerySet(models.QuerySet):
     def covering(self, day: dt.date):
         return self.filter(start_on__lte=day, end_on__gte=day)
@@ -96,6 +102,12 @@ class Contract(models.Model):
     termination_penalty_ratio = models.DecimalField(
         _("解约违约金比例（%）"), max_digits=5, decimal_places=2, default=Decimal("10"), validators=PERCENT
     )
+    payment_reminder_workdays = models.PositiveSmallIntegerField(
+        _("付款到期提前提醒（工作日）"),
+        default=5,
+        validators=[MaxValueValidator(60)],
+        help_text=_("应付日前第 N 个工作日起提醒财务；0 表示应付日当天提醒。"),
+    )
 
     # §6 score weights (sum to 100)
     weight_data_maintenance = models.PositiveSmallIntegerField(_("日常数据维护（分）"), default=20)
@@ -103,6 +115,17 @@ class Contract(models.Model):
     weight_completion = models.PositiveSmallIntegerField(_("完成率（分）"), default=20)
     weight_satisfaction = models.PositiveSmallIntegerField(_("满意率（分）"), default=20)
     weight_attendance = models.PositiveSmallIntegerField(_("出勤率（分）"), default=30)
+
+    # §6 satisfaction survey of the department heads (满意率)
+    survey_period = models.CharField(
+        _("满意度调查周期"), max_length=10, choices=SurveyPeriod.choices, default=SurveyPeriod.QUARTER
+    )
+    survey_answer_workdays = models.PositiveSmallIntegerField(
+        _("问卷答复期限（期末后工作日）"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("每期问卷在期末最后一个工作日发出，科室负责人须在期末后 N 个工作日内答复。"),
+    )
 
     # §3/§4 working hours for SLA clocks
     work_morning_start = models.TimeField(_("上午上班"), default=dt.time(8, 30))

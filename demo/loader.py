@@ -15,7 +15,9 @@ from common.notifications import email_muted
 
 from .contracts import load_contracts
 from .jobs import load_jobs
+from .payments import load_payments
 from .people import is_loaded, load_people
+from .performance import load_performance
 from .rosters import load_rosters
 from .security import load_security
 from .tickets import load_tickets
@@ -28,6 +30,8 @@ STEPS = [
     ("jobs", load_jobs),
     ("tickets", load_tickets),
     ("rosters", load_rosters),
+    ("performance", load_performance),
+    ("payments", load_payments),
 ]
 
 

@@ -25,6 +25,12 @@ for _role in (Role.STAFF, Role.DEPT_HEAD, Role.BUREAU_ADMIN, Role.ENGINEER, Role
     EXPECTED_NAV[_role] |= {"tickets:list", "tickets:signoff_list"}
 for _role in (Role.STAFF, Role.DEPT_HEAD):
     EXPECTED_NAV[_role] |= {"tickets:create"}
+# The score and the payments (performance, payments): read by finance, the PM and the bureau admin;
+# department heads answer the survey; API tokens are in the sysadmin's menu (the bureau admin: on 付款).
+for _role in (Role.BUREAU_ADMIN, Role.PM, Role.FINANCE):
+    EXPECTED_NAV[_role] |= {"performance:score", "payments:dashboard"}
+EXPECTED_NAV[Role.DEPT_HEAD] |= {"performance:survey_list"}
+EXPECTED_NAV[Role.SYSADMIN] |= {"payments:token_list"}
 HOME_TITLES = {
     Role.STAFF: "我的工作台",
     Role.DEPT_HEAD: "科室负责人工作台",

@@ -1,0 +1,335 @@
+"""Writes of the payments app: record a payment (idempotent), register the invoice, void a mistaken
+record, issue a payment notice, manage API tokens. Each runs in a transaction with an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from common import clock
+from common.audit import log_action, snapshot
+from common.errors import ConcurrentChange, ServiceError, TransitionNotAllowed
+from common.money import cny_uppercase, format_cny, quantize
+from contracts.models import Contract
+
+from . import selectors
+from .models import ApiToken, Payment, PaymentKind, PaymentNotice, hash_key
+
+PAYMENT_FIELDS = ["kind", "paid_on", "amount", "reference", "invoice_received", "invoice_number", "note"]
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise TransitionNotAllowed(message)
+
+
+def payment_record(
+    *,
+    contract: Contract,
+    kind: str,
+    paid_on: dt.date,
+    amount: Decimal,
+    reference: str,
+    actor,
+    token: uuid.UUID,
+    invoice_received: bool = False,
+    invoice_number: str = "",
+    invoice_received_on: dt.date | None = None,
+    note: str = "",
+) -> tuple[Payment, bool]:
+    """Record a payment. ``token`` comes from the form: submitting the same form twice (a double click,
+    a retry, two tabs) records one payment and returns ``(payment, False)`` for the repeats."""
+    _require(actor.has_perm("payments.add_payment"), "只有财务可以登记付款。")
+    existing = Payment.objects.filter(token=token).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            payment, created = _record(
+                contract=contract,
+                kind=kind,
+                paid_on=paid_on,
+                amount=amount,
+                reference=reference,
+                actor=actor,
+                token=token,
+                invoice_received=invoice_received,
+                invoice_number=invoice_number,
+                invoice_received_on=invoice_received_on,
+                note=note,
+            )
+    except IntegrityError:
+        existing = Payment.objects.filter(token=token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return payment, created
+
+
+def _record(*, contract, kind, paid_on, amount, reference, actor, token, **extra) -> tuple[Payment, bool]:
+    # One writer per contract at a time: two different payments cannot both pass the outstanding check,
+    # and the second of two identical submissions finds the first once it holds the lock.
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    existing = Payment.objects.filter(token=token).first()
+    if existing is not None:
+        return existing, False
+    if kind not in PaymentKind.values:
+        raise ServiceError({"kind": ["请选择款项。"]})
+    amount = quantize(Decimal(amount))
+    today = clock.today()
+    errors: dict[str, list[str]] = {}
+    if paid_on > today:
+        errors.setdefault("paid_on", []).append("付款日期不能晚于今天：请在付款后登记。")
+    if paid_on < contract.signed_on:
+        errors.setdefault("paid_on", []).append(
+            f"付款日期不能早于合同签订日期 {contract.signed_on:%Y-%m-%d}。"
+        )
+    if amount <= 0:
+        errors.setdefault("amount", []).append("金额必须大于零。")
+    if extra.get("invoice_received") and not extra.get("invoice_received_on"):
+        errors.setdefault("invoice_received_on", []).append("已收到发票时请填写收票日期。")
+    if errors:
+        raise ServiceError(errors)
+    state = selectors.settlement(contract, today=today)
+    instalment = state.advance if kind == PaymentKind.ADVANCE else state.final
+    if kind == PaymentKind.FINAL and not state.card.locked:
+        raise ServiceError("最终得分尚未锁定，尾款金额未定：请局信息化管理员锁定最终得分后再登记尾款。")
+    if instalment.outstanding is not None and amount > instalment.outstanding:
+        raise ServiceError(
+            {
+                "amount": [
+                    f"{instalment.label}应付 {format_cny(instalment.amount)}，"
+                    f"已付 {format_cny(instalment.paid)}，本次最多 {format_cny(instalment.outstanding)}。"
+                ]
+            }
+        )
+    payment = Payment(
+        contract=contract,
+        kind=kind,
+        paid_on=paid_on,
+        amount=amount,
+        reference=(reference or "").strip(),
+        invoice_received=bool(extra.get("invoice_received")),
+        invoice_number=(extra.get("invoice_number") or "").strip(),
+        invoice_received_on=extra.get("invoice_received_on"),
+        note=(extra.get("note") or "").strip(),
+        token=token,
+        recorded_by=actor,
+        recorded_at=clock.now(),
+    )
+    payment.full_clean(exclude=["token"], validate_constraints=False)
+    payment.save(force_insert=True)
+    log_action("payment.record", actor=actor, obj=payment, changes=snapshot(payment, PAYMENT_FIELDS))
+    return payment, True
+
+
+@transaction.atomic
+def payment_invoice(*, payment: Payment, invoice_number: str, received_on: dt.date, actor) -> Payment:
+    """The vendor's invoice arrived (乙方收到付款后开具发票)."""
+    _require(actor.has_perm("payments.change_payment"), "只有财务可以登记发票。")
+    invoice_number = (invoice_number or "").strip()
+    if not invoice_number:
+        raise ServiceError({"invoice_number": ["请填写发票号码。"]})
+    if received_on > clock.today():
+        raise ServiceError({"received_on": ["收票日期不能晚于今天。"]})
+    if received_on < payment.paid_on:
+        raise ServiceError({"received_on": ["乙方在收到付款后开具发票：收票日期不能早于付款日期。"]})
+    claimed = Payment.objects.filter(pk=payment.pk, voided_at__isnull=True, invoice_received=False).update(
+        invoice_received=True, invoice_number=invoice_number, invoice_received_on=received_on
+    )
+    if claimed != 1:
+        raise ConcurrentChange("该付款已登记发票或已作废，请刷新页面查看。")
+    payment.refresh_from_db()
+    log_action(
+        "payment.invoice",
+        actor=actor,
+        obj=payment,
+        changes={"invoice_number": invoice_number, "invoice_received_on": received_on},
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_void(*, payment: Payment, reason: str, actor) -> Payment:
+    """A record entered by mistake is voided (kept, struck through, with the reason), never deleted."""
+    _require(actor.has_perm("payments.change_payment"), "只有财务可以作废付款记录。")
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ServiceError({"reason": ["请写明作废理由（至少 4 个字）。"]})
+    claimed = Payment.objects.filter(pk=payment.pk, voided_at__isnull=True).update(
+        voided_at=clock.now(), voided_by=actor, void_reason=reason
+    )
+    if claimed != 1:
+        raise ConcurrentChange("该付款记录已被作废。")
+    payment.refresh_from_db()
+    log_action(
+        "payment.void",
+        actor=actor,
+        obj=payment,
+        changes={"amount": payment.amount, "kind": payment.kind, "reason": reason},
+    )
+    return payment
+
+
+# --- payment notices ------------------------------------------------------------------------------------
+
+
+def _notice_number(contract: Contract, kind: str) -> str:
+    count = PaymentNotice.objects.filter(contract=contract, kind=kind).count() + 1
+    code = "YF" if kind == PaymentKind.ADVANCE else "WK"
+    return f"{contract.number}-{code}-{count:02d}"[:40]
+
+
+def notice_snapshot(contract: Contract, kind: str, state: selectors.Settlement) -> dict:
+    instalment = state.advance if kind == PaymentKind.ADVANCE else state.final
+    card = state.card
+    amount = instalment.outstanding if instalment.outstanding is not None else instalment.amount
+    lateness = instalment.lateness
+    return {
+        "contract": {
+            "number": contract.number,
+            "name": contract.name,
+            "total": str(contract.total_amount),
+            "total_cny": format_cny(contract.total_amount),
+            "total_upper": cny_uppercase(contract.total_amount),
+            "signed_on": contract.signed_on.isoformat(),
+            "start_on": contract.start_on.isoformat(),
+            "end_on": contract.end_on.isoformat(),
+            "client_name": contract.client_name,
+            "vendor_name": contract.vendor_name,
+            "vendor_bank": contract.vendor_bank,
+            "vendor_account_name": contract.vendor_account_name or contract.vendor_name,
+            "vendor_account": contract.vendor_account,
+        },
+        "kind": kind,
+        "label": instalment.label,
+        "basis": instalment.basis,
+        "amount": str(instalment.amount),
+        "amount_cny": format_cny(instalment.amount),
+        "amount_upper": cny_uppercase(instalment.amount),
+        "paid": str(instalment.paid),
+        "paid_cny": format_cny(instalment.paid),
+        "outstanding": str(amount),
+        "outstanding_cny": format_cny(amount),
+        "outstanding_upper": cny_uppercase(amount),
+        "due_on": instalment.due_on.isoformat() if instalment.due_on else "",
+        "due_pending": instalment.pending_reason,
+        "days_late": instalment.days_late,
+        "late_fee": str(instalment.late_fee),
+        "late_fee_cny": format_cny(instalment.late_fee),
+        "late_fee_upper": cny_uppercase(instalment.late_fee) if instalment.late_fee else "",
+        "termination_right": instalment.termination_right,
+        "termination_from": lateness.termination_from.isoformat() if lateness else "",
+        "termination_penalty_cny": format_cny(instalment.termination_penalty),
+        "score": {
+            "total": str(card.total) if card.total is not None else "",
+            "locked": card.locked,
+            "pay_ratio": str(card.tier.pay_ratio) if card.tier else "",
+            "parts": [
+                {"label": p.label, "weight": p.weight, "score": str(p.score) if p.score is not None else ""}
+                for p in card.parts
+            ],
+        },
+        "terms": {
+            "advance_ratio": str(contract.advance_ratio),
+            "advance_due_workdays": contract.advance_due_workdays,
+            "final_due_workdays": contract.final_due_workdays,
+            "late_fee_per_mille": str(contract.late_fee_per_mille),
+            "late_fee_period_days": contract.late_fee_period_days,
+        },
+        "as_of": state.today.isoformat(),
+    }
+
+
+@transaction.atomic
+def notice_issue(*, contract: Contract, kind: str, actor) -> PaymentNotice:
+    """Freeze a payment notice for printing: the amount due now, its basis, due date and penalties."""
+    _require(actor.has_perm("payments.add_paymentnotice"), "只有财务可以出具付款通知书。")
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if kind not in PaymentKind.values:
+        raise ServiceError("请选择款项。")
+    state = selectors.settlement(contract)
+    instalment = state.advance if kind == PaymentKind.ADVANCE else state.final
+    if kind == PaymentKind.FINAL and not state.card.locked:
+        raise ServiceError("最终得分尚未锁定，尾款金额未定，暂不能出具尾款付款通知书。")
+    if instalment.amount is None:
+        raise ServiceError("应付金额待定，暂不能出具付款通知书。")
+    if instalment.is_paid:
+        raise ServiceError(f"{instalment.label}已付清，无需出具付款通知书。")
+    notice = PaymentNotice(
+        contract=contract,
+        kind=kind,
+        number=_notice_number(contract, kind),
+        snapshot={**notice_snapshot(contract, kind, state), "issued_by": actor.display_name},
+        issued_by=actor,
+        issued_at=clock.now(),
+    )
+    notice.save()
+    log_action(
+        "payment.notice",
+        actor=actor,
+        obj=notice,
+        changes={"kind": kind, "amount": notice.snapshot["outstanding"], "due_on": notice.snapshot["due_on"]},
+    )
+    return notice
+
+
+# --- API tokens -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def token_create(*, name: str, user, actor) -> tuple[ApiToken, str]:
+    """A new API key acting as ``user``; returns the token and the key, which is never shown again."""
+    _require(actor.has_perm("payments.add_apitoken"), "只有局信息化管理员或系统管理员可以创建接口令牌。")
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError({"name": ["请填写用途。"]})
+    if not (user.is_active and user.has_perm("payments.view_settlement_api")):
+        raise ServiceError(
+            {"user": ["令牌只能代表财务、局信息化管理员或项目经理（可读取结算数据的在职用户）。"]}
+        )
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        name=name[:80],
+        user=user,
+        prefix=key[:8],
+        key_hash=hash_key(key),
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    log_action("api_token.create", actor=actor, obj=token, changes={"name": name, "user": user.username})
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor) -> ApiToken:
+    _require(actor.has_perm("payments.change_apitoken"), "只有局信息化管理员或系统管理员可以吊销接口令牌。")
+    claimed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=clock.now(), revoked_by=actor
+    )
+    if claimed != 1:
+        raise ConcurrentChange("该令牌已被吊销。")
+    token.refresh_from_db()
+    log_action("api_token.revoke", actor=actor, obj=token, changes={"name": token.name})
+    return token
+
+
+def token_authenticate(key: str):
+    """The active user behind an API key, or None (unknown, revoked, or its user inactive)."""
+    if not key:
+        return None
+    token = (
+        ApiToken.objects.filter(key_hash=hash_key(key), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or (now - token.last_used_at) > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,91 @@
+"""Finance reads the dashboard on the demo data in Chromium: the score, the tier, the payments, and the
+three ECharts charts drawn on canvases, with no console error and no Content-Security-Policy violation
+under a strict policy (no inline scripts or styles) added to every page of the portal."""
+
+import pytest
+from playwright.sync_api import expect
+
+from demo.loader import load_demo
+from performance.models import ScoreLock
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+COLLECT_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || ''));
+});
+"""
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+@pytest.fixture
+def strict_page(page, live_server):
+    """Every HTML page of the live server answers with a strict CSP; console errors are collected."""
+
+    def add_csp(route):
+        response = route.fetch(max_redirects=0)
+        headers = dict(response.headers)
+        if headers.get("content-type", "").startswith("text/html"):
+            headers["content-security-policy"] = STRICT_CSP
+        route.fulfill(response=response, headers=headers)
+
+    page.route(f"{live_server.url}/**", add_csp)
+    page.add_init_script(COLLECT_VIOLATIONS)
+    page.errors = []
+    page.on(
+        "console",
+        lambda msg: (
+            page.errors.append(f"{msg.text} {msg.location.get('url', '')}")
+            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page
+
+
+def test_finance_reads_the_dashboard(demo, strict_page, live_server, log_in):
+    page = strict_page
+    log_in("finance")
+    expect(page.get_by_test_id("finance-panel")).to_contain_text("付款档位")
+    page.locator(".portal-navbar").get_by_role("link", name="付款").click()
+    expect(page.get_by_test_id("dashboard-title")).to_contain_text("付款与绩效")
+    for chart in ("chart-parts", "chart-trend", "chart-payments"):
+        expect(page.get_by_test_id(chart).locator("canvas")).to_have_count(1)
+        expect(page.get_by_test_id(chart)).to_have_attribute("data-rendered", "true")
+    expect(page.get_by_test_id("amount-advance")).to_contain_text("¥240,000.00")
+    expect(page.get_by_test_id("amount-advance")).to_contain_text("贰拾肆万圆整")
+    # the current contract ends on 2026-12-31: its final payment falls in 2027, whose calendar is not loaded
+    expect(page.get_by_test_id("due-final")).to_contain_text("待定")
+    expect(page.get_by_test_id("due-final")).to_contain_text("2027 年工作日历尚未加载")
+    page.screenshot(path="var/screenshots/finance-dashboard.png", full_page=True)
+
+    # the 2023 contract: locked score, both payments made, the advance 13 days late
+    with page.expect_navigation():
+        page.select_option("#contract-switch", label="JTRS-JB-2023-001（2023）")
+    page.goto(f"{live_server.url}/payments/")
+    locked = ScoreLock.objects.get(contract__number="JTRS-JB-2023-001", unlocked_at__isnull=True)
+    expect(page.get_by_test_id("kpi-score")).to_have_text(f"{locked.total}")
+    expect(page.get_by_test_id("kpi-tier")).to_have_text(f"{locked.pay_ratio.normalize():f}%")
+    expect(page.get_by_test_id("status-advance")).to_have_text("逾期付清")
+    expect(page.get_by_test_id("fee-advance")).to_contain_text("¥600.00")
+    expect(page.get_by_test_id("status-final")).to_have_text("已按期付清")
+    expect(page.get_by_test_id("chart-trend").locator("canvas")).to_have_count(1)
+
+    # every figure opens the cases behind it
+    page.get_by_role("link", name="五项得分明细 »").click()
+    page.get_by_test_id("drill-data_maintenance").click()
+    expect(page.get_by_test_id("case-table")).to_be_visible()
+    expect(page.get_by_text("已锁定：以下为锁定时的记录")).to_be_visible()
+
+    assert page.evaluate("window.__csp") == []
+    assert page.errors == []
