@@ -34,7 +34,12 @@ RULES = {
     "performance:survey_list": Rule(READERS | HEADS),
     "performance:survey_send": Rule(ADMIN, methods=("GET", "POST")),
     "performance:survey_detail": Rule(READERS, kwargs=lambda w: {"pk": _survey(w).pk}),
-    "performance:survey_answer": Rule(HEADS, methods=("GET", "POST"), kwargs=lambda w: {"pk": _survey(w).pk}),
+    "performance:survey_answer": Rule(
+        HEADS,
+        methods=("GET", "POST"),
+        kwargs=lambda w: {"pk": _survey(w).pk},
+        unscoped="a survey goes to every department head; each answers only for themself",
+    ),
     "performance:survey_remind": Rule(ADMIN, methods=("POST",), kwargs=lambda w: {"pk": _survey(w).pk}),
     "performance:survey_close": Rule(ADMIN, methods=("POST",), kwargs=lambda w: {"pk": _survey(w).pk}),
 }
