@@ -72,3 +72,11 @@ def log_in(page, live_server):
         return page
 
     return _log_in
+
+
+def open_menu(page, label: str, group: str | None = None) -> None:
+    """Click a menu item, opening its dropdown group first when it has one."""
+    nav = page.locator(".portal-navbar")
+    if group:
+        nav.get_by_role("button", name=group).click()
+    nav.get_by_role("link", name=label, exact=True).click()

@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 from demo.loader import load_demo
 from performance.models import ScoreLock
 
+from .conftest import open_menu
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STRICT_CSP = (
@@ -57,7 +59,7 @@ def test_finance_reads_the_dashboard(demo, strict_page, live_server, log_in):
     page = strict_page
     log_in("finance")
     expect(page.get_by_test_id("finance-panel")).to_contain_text("付款档位")
-    page.locator(".portal-navbar").get_by_role("link", name="付款").click()
+    open_menu(page, "付款", group="考核与付款")
     expect(page.get_by_test_id("dashboard-title")).to_contain_text("付款与绩效")
     for chart in ("chart-parts", "chart-trend", "chart-payments"):
         expect(page.get_by_test_id(chart).locator("canvas")).to_have_count(1)

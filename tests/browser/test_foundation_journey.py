@@ -5,6 +5,8 @@ from playwright.sync_api import expect
 
 from demo.loader import load_demo
 
+from .conftest import open_menu
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -16,7 +18,7 @@ def demo(db):
 def test_bureau_admin_reads_contract_and_calendar(demo, page, live_server, log_in):
     log_in("bureau")
     expect(page.get_by_test_id("home-title")).to_have_text("局信息化管理员工作台")
-    page.get_by_role("link", name="合同").first.click()
+    open_menu(page, "合同", group="合同与设置")
     page.get_by_role("link", name="JTRS-JB-2023-001").click()
     expect(page.get_by_test_id("contract-total")).to_contain_text("¥600,000.00")
     expect(page.get_by_test_id("contract-total")).to_contain_text("陆拾万圆整")

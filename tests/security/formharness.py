@@ -180,11 +180,13 @@ def discover(name: str, rules: dict, world, client) -> tuple[str, dict[str, list
     if "GET" in rule.methods:
         pages = [url]
     else:  # a POST-only action: its buttons are on the home page, the menu's pages, its app's pages
-        from jinbao_service.navigation import nav_for
+        from jinbao_service.navigation import flat, nav_for
 
         user = caller_for(rule, world)
         namespace = name.partition(":")[0] if ":" in name else ""
-        pages = ["/", reverse(settings.LOGIN_URL)] + ([item.url for item in nav_for(user)] if user else [])
+        pages = ["/", reverse(settings.LOGIN_URL)] + (
+            [item.url for item in flat(nav_for(user))] if user else []
+        )
         pages += [
             reverse(other, kwargs=other_rule.kwargs(world))
             for other, other_rule in rules.items()
