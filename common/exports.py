@@ -51,10 +51,7 @@ def _cell(value):
     return text
 
 
-def build_workbook(*, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> tuple[bytes, int]:
-    """The .xlsx bytes and the number of data rows."""
-    wb = Workbook(write_only=False)
-    ws = wb.active
+def _fill_sheet(ws, *, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
     ws.title = sheet[:31]
     ws.append([c.header for c in columns])
     header_fill = PatternFill("solid", fgColor="DCE6F1")
@@ -74,6 +71,28 @@ def build_workbook(*, sheet: str, columns: Sequence[Column], rows: Iterable[Sequ
     ws.freeze_panes = "A2"
     if count:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    return count
+
+
+def build_workbook(*, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> tuple[bytes, int]:
+    """The .xlsx bytes and the number of data rows."""
+    return build_workbook_sheets([Sheet(sheet, columns, rows)])
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+
+
+def build_workbook_sheets(sheets: Sequence[Sheet]) -> tuple[bytes, int]:
+    """A workbook of several sheets; the number of data rows of all of them."""
+    wb = Workbook(write_only=False)
+    count = 0
+    for index, sheet in enumerate(sheets):
+        ws = wb.active if index == 0 else wb.create_sheet()
+        count += _fill_sheet(ws, sheet=sheet.name, columns=sheet.columns, rows=sheet.rows)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue(), count
@@ -83,13 +102,18 @@ def xlsx_response(
     request,
     *,
     filename: str,
-    sheet: str,
     what: str,
-    columns: Sequence[Column],
-    rows: Iterable[Sequence],
+    sheet: str = "",
+    columns: Sequence[Column] = (),
+    rows: Iterable[Sequence] = (),
     filters: dict | None = None,
+    sheets: Sequence[Sheet] | None = None,
 ) -> HttpResponse:
-    data, count = build_workbook(sheet=sheet, columns=columns, rows=rows)
+    """``sheets`` (several ``Sheet``) replaces ``sheet``/``columns``/``rows`` for a workbook of many."""
+    if sheets is not None:
+        data, count = build_workbook_sheets(sheets)
+    else:
+        data, count = build_workbook(sheet=sheet, columns=columns, rows=rows)
     log_action(
         "export",
         actor=request.user,

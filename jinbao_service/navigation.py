@@ -21,6 +21,7 @@ GROUPS = [
         "graph-up-arrow",
         ["performance:score", "performance:survey_list", "payments:dashboard"],
     ),
+    (_("周报统计"), "journal-text", ["reports:weekly_list", "reports:statistics"]),
     (
         _("合同与设置"),
         "gear",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("performance/", include("performance.urls")),
     path("payments/", include("payments.urls")),
     path("api/", include("payments.api_urls")),
+    path("reports/", include("reports.urls")),
     path("", include("common.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("security/", include("security.urls")),
