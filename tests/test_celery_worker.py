@@ -1,14 +1,22 @@
 """A real Celery worker, on the broker in use (filesystem by default, Redis in CI), runs a task."""
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 
 from common.models import Notification
 from jinbao_service.celery import app
 
+from .celery_probe import PROBE
 from .factories import make_user
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -48,3 +56,138 @@ def test_worker_runs_a_scheduled_reminder_end_to_end():
     assert Reminder.objects.filter(job="jobs.monthly_initialization").count() == 1
     assert InitializationRecord.objects.get().due_on.isoformat() == "2023-10-07"
     assert Notification.objects.filter(recipient=pm, kind="jobs.monthly_initialization").count() == 1
+
+
+# --- a task killed mid-way is delivered again and finishes ------------------------------------------
+# Real worker subprocesses (``python -m celery -A jinbao_service worker``) on the broker in use, with
+# the settings of tests/celery_worker_settings.py and the test-only task of tests/celery_probe.py.
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _on_filesystem_broker() -> bool:
+    return str(app.conf.broker_url or "").startswith("filesystem://")
+
+
+class _Workers:
+    """Worker subprocesses of one test, each in its own process group; all killed at the end."""
+
+    def __init__(self, folder: Path, queue: str):
+        self.folder, self.queue, self.procs = folder, queue, []
+
+    def start(self, pool: str) -> subprocess.Popen:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.celery_worker_settings"}
+        if _on_filesystem_broker():  # the same broker folder as this process
+            env["CELERY_BROKER_DIR"] = str(
+                Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).parent
+            )
+        n = len(self.procs) + 1
+        log = open(self.folder / f"worker-{n}.log", "wb")  # noqa: SIM115 — closed with the process
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "jinbao_service",
+                "worker",
+                f"--pool={pool}",
+                "--concurrency=1",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{self.queue}-{n}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        self.procs.append(proc)
+        return proc
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {p.name} ---\n" + p.read_text(errors="replace")[-3000:]
+            for p in sorted(self.folder.glob("worker-*.log"))
+        )
+
+    def wait_for(self, what: str, predicate, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.1)
+        pytest.fail(f"{what}: not within {seconds:.0f} s\n{self.logs()}")
+
+    def stop_all(self) -> None:
+        """Kill each worker with its pool processes (its group): by then nothing is left to finish, and
+        a graceful shutdown of a prefork worker takes seconds."""
+        for proc in self.procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def workers(tmp_path):
+    group = _Workers(tmp_path, f"test-{uuid.uuid4().hex[:8]}")
+    yield group
+    group.stop_all()
+
+
+def _runs(folder: Path) -> list[tuple[int, bool]]:
+    started = folder / "started"
+    if not started.exists():
+        return []
+    return [
+        (int(pid), flag == "1") for pid, flag in (line.split() for line in started.read_text().splitlines())
+    ]
+
+
+@pytest.mark.skipif(
+    _on_filesystem_broker(),
+    reason="kombu's filesystem transport deletes a message file when it delivers it and keeps the "
+    "unacknowledged message only in the worker's memory: a worker killed with SIGKILL loses it. "
+    "Production and CI use Redis (CELERY_BROKER_URL=redis://…), where this runs.",
+)
+def test_a_task_whose_worker_is_killed_is_redelivered_to_another_worker_and_finishes(workers):
+    """acks_late: the message stays unacknowledged while the task runs; kill -9 the whole worker (its
+    main process and pool process) and Redis hands it to the next worker once the visibility timeout
+    (4 s for the test workers, tests/celery_worker_settings.py) has passed. A prefork worker, because
+    its main process would acknowledge an early-acked task at once; with the solo pool the running task
+    blocks the event loop, so even an early ack never reaches Redis and the test would prove nothing."""
+    first = workers.start("prefork")
+    app.send_task(PROBE, args=[str(workers.folder)], queue=workers.queue)
+    workers.wait_for("the first worker started the task", lambda: len(_runs(workers.folder)) == 1, 30)
+    time.sleep(0.5)  # time for an (early) acknowledgement to reach the broker, were there one
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    assert not (workers.folder / "finished").exists()
+    (workers.folder / "release").touch()
+    workers.start("prefork")
+    workers.wait_for("the task was redelivered and finished", (workers.folder / "finished").exists, 30)
+    runs = _runs(workers.folder)
+    assert len(runs) == 2 and runs[1][1] is True, runs  # run again, flagged as redelivered
+
+
+def test_a_task_whose_pool_process_is_killed_is_requeued_and_finishes(workers):
+    """reject_on_worker_lost: kill -9 the pool process running the task (prefork); the worker rejects
+    the message with requeue and runs it again in a new pool process — on every broker."""
+    worker = workers.start("prefork")
+    app.send_task(PROBE, args=[str(workers.folder)], queue=workers.queue)
+    workers.wait_for("the worker started the task", lambda: len(_runs(workers.folder)) == 1, 30)
+    child = _runs(workers.folder)[0][0]
+    assert child != worker.pid
+    os.kill(child, signal.SIGKILL)
+    (workers.folder / "release").touch()
+    workers.wait_for("the task was requeued and finished", (workers.folder / "finished").exists, 30)
+    runs = _runs(workers.folder)
+    assert len(runs) == 2 and runs[1][0] not in (child, worker.pid), runs
+    assert worker.poll() is None  # the same worker, a new pool process

@@ -1,4 +1,7 @@
 import datetime as dt
+import json
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -190,6 +193,32 @@ def test_jobs_page(people, client, django_assert_max_num_queries):
     body = response.content.decode()
     assert "月度初始化提醒" in body and "run 29" in body and "年度初始化提醒" in body
     assert response.context["rows"][0].next_run is not None
+
+
+def test_every_declared_job_is_an_autodiscovered_celery_task_listed_on_the_jobs_page(people, client):
+    """Each JobSpec of jinbao_service/schedule.py names a task that the worker finds by autodiscovery
+    (checked in a fresh interpreter, where no test has imported the app's tasks.py), acknowledged late
+    and requeued if its worker dies; beat and the jobs page show every job."""
+    specs = schedule()
+    script = (
+        "import json, django; django.setup()\n"
+        "from jinbao_service.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "flags = {n: [bool(t.acks_late), bool(t.reject_on_worker_lost)] for n, t in app.tasks.items()}\n"
+        "print(json.dumps(flags))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    tasks_found = json.loads(found.stdout.strip().splitlines()[-1])
+    for spec in specs:
+        assert spec.name in tasks_found, f"{spec.name}: no Celery task (is the app's tasks.py discovered?)"
+        assert tasks_found[spec.name] == [True, True], f"{spec.name} must be a jobs.runner.scheduled_task"
+    assert {s.name for s in specs} <= set(PeriodicTask.objects.values_list("task", flat=True))
+    client.force_login(people["pm"])
+    body = client.get(reverse("jobs:list")).content.decode()
+    for spec in specs:
+        assert str(spec.title) in body, f"{spec.name} missing from the jobs page"
 
 
 def test_run_now_is_audited(people, client):
