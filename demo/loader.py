@@ -18,6 +18,7 @@ from .jobs import load_jobs
 from .payments import load_payments
 from .people import is_loaded, load_people
 from .performance import load_performance
+from .reports import load_reports
 from .rosters import load_rosters
 from .security import load_security
 from .tickets import load_tickets
@@ -32,6 +33,7 @@ STEPS = [
     ("rosters", load_rosters),
     ("performance", load_performance),
     ("payments", load_payments),
+    ("reports", load_reports),
 ]
 
 

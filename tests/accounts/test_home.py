@@ -31,6 +31,12 @@ for _role in (Role.BUREAU_ADMIN, Role.PM, Role.FINANCE):
     EXPECTED_NAV[_role] |= {"performance:score", "payments:dashboard"}
 EXPECTED_NAV[Role.DEPT_HEAD] |= {"performance:survey_list"}
 EXPECTED_NAV[Role.SYSADMIN] |= {"payments:token_list"}
+# Weekly reports: the PM writes them, the bureau admin and the engineers read them; statistics for the
+# PM and the bureau admin.
+for _role in (Role.BUREAU_ADMIN, Role.PM, Role.ENGINEER):
+    EXPECTED_NAV[_role] |= {"reports:weekly_list"}
+for _role in (Role.BUREAU_ADMIN, Role.PM):
+    EXPECTED_NAV[_role] |= {"reports:statistics"}
 HOME_TITLES = {
     Role.STAFF: "我的工作台",
     Role.DEPT_HEAD: "科室负责人工作台",

@@ -37,4 +37,11 @@ def test_a_year_of_requests_replays_through_the_services():
     )
     current = Ticket.objects.filter(contract__number="JTRS-JB-2026-001")
     assert current.count() >= 8 and current.exclude(status__in=[Status.CLOSED, Status.SIGNED_OFF]).exists()
+    # weekly reports (reports app): the end of 2023 published, from the data replayed above
+    from reports.models import WeeklyReport
+
+    published = WeeklyReport.objects.filter(contract__number="JTRS-JB-2023-001", status="published")
+    assert published.count() == 9
+    assert sum(r.snapshot["figures"]["requests"]["opened"] for r in published) > 20
+    assert all(r.snapshot["summary"] and r.snapshot["figures"]["meeting"] for r in published)
     assert verify_chain().ok
