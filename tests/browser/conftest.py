@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from demo.loader import load_demo
 from demo.people import DEFAULT_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -80,3 +81,47 @@ def open_menu(page, label: str, group: str | None = None) -> None:
     if group:
         nav.get_by_role("button", name=group).click()
     nav.get_by_role("link", name=label, exact=True).click()
+
+
+# A strict Content-Security-Policy (no inline scripts or styles) on every HTML page of the live server.
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+COLLECT_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || ''));
+});
+"""
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+@pytest.fixture
+def strict_page(page, live_server):
+    """Every HTML page of the live server answers with a strict CSP; console errors are collected."""
+
+    def add_csp(route):
+        response = route.fetch(max_redirects=0)
+        headers = dict(response.headers)
+        if headers.get("content-type", "").startswith("text/html"):
+            headers["content-security-policy"] = STRICT_CSP
+        route.fulfill(response=response, headers=headers)
+
+    page.route(f"{live_server.url}/**", add_csp)
+    page.add_init_script(COLLECT_VIOLATIONS)
+    page.errors = []
+    page.on(
+        "console",
+        lambda msg: (
+            page.errors.append(f"{msg.text} {msg.location.get('url', '')}")
+            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page

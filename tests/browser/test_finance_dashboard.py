@@ -5,54 +5,11 @@ under a strict policy (no inline scripts or styles) added to every page of the p
 import pytest
 from playwright.sync_api import expect
 
-from demo.loader import load_demo
 from performance.models import ScoreLock
 
 from .conftest import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
-)
-COLLECT_VIOLATIONS = """
-window.__csp = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || ''));
-});
-"""
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
-
-
-@pytest.fixture
-def strict_page(page, live_server):
-    """Every HTML page of the live server answers with a strict CSP; console errors are collected."""
-
-    def add_csp(route):
-        response = route.fetch(max_redirects=0)
-        headers = dict(response.headers)
-        if headers.get("content-type", "").startswith("text/html"):
-            headers["content-security-policy"] = STRICT_CSP
-        route.fulfill(response=response, headers=headers)
-
-    page.route(f"{live_server.url}/**", add_csp)
-    page.add_init_script(COLLECT_VIOLATIONS)
-    page.errors = []
-    page.on(
-        "console",
-        lambda msg: (
-            page.errors.append(f"{msg.text} {msg.location.get('url', '')}")
-            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    return page
 
 
 def test_finance_reads_the_dashboard(demo, strict_page, live_server, log_in):

@@ -12,7 +12,6 @@ from reports.models import ReportStatus, WeeklyReport
 
 from ..pdf_helpers import assert_cjk_font_embedded, pdf_text
 from .conftest import open_menu
-from .test_finance_dashboard import strict_page  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
