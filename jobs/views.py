@@ -2,6 +2,7 @@ from celery import current_app as celery_app
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -37,7 +38,8 @@ def job_run_now(request, name: str):
     if spec is None:
         messages.error(request, _("没有这个定时任务。"))
         return redirect("jobs:list")
-    celery_app.send_task(spec.name)
+    # enqueued after the commit, like every task of the portal (the audit entry is written first)
+    transaction.on_commit(lambda: celery_app.send_task(spec.name))
     log_action(
         "job.run_now", actor=request.user, object_type="job", object_id=spec.name, object_repr=str(spec.title)
     )

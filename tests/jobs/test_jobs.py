@@ -221,10 +221,20 @@ def test_every_declared_job_is_an_autodiscovered_celery_task_listed_on_the_jobs_
         assert str(spec.title) in body, f"{spec.name} missing from the jobs page"
 
 
-def test_run_now_is_audited(people, client):
+def test_run_now_is_audited_and_enqueued_after_the_commit(
+    people, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jobs import views
+
+    sent = []
+    monkeypatch.setattr(views.celery_app, "send_task", lambda name, *a, **kw: sent.append(name))
     client.force_login(people["admin"])
-    response = client.post(reverse("jobs:run", args=["jobs.calendar_next_year"]))
-    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("jobs:run", args=["jobs.calendar_next_year"]))
+    assert response.status_code == 302 and sent == []
+    for callback in callbacks:
+        callback()
+    assert sent == ["jobs.calendar_next_year"]
     assert AuditEntry.objects.filter(action="job.run_now", object_id="jobs.calendar_next_year").exists()
     response = client.post(reverse("jobs:run", args=["no.such.job"]), follow=True)
     assert "没有这个定时任务" in response.content.decode()
