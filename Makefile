@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export PORT
 
-.PHONY: run test setup system-deps venv static messages migrate demo lint format vendor reset clean ci
+.PHONY: run test setup system-deps venv static messages migrate demo lint format vendor reset clean ci bench
 
 run: setup migrate demo
 	@$(PY) scripts/run_dev.py
@@ -39,6 +39,11 @@ migrate: setup
 
 demo: migrate
 	$(PY) manage.py load_demo
+
+# Seed var/bench.sqlite3 (or BENCH_DATABASE_URL) with ten years at ten times the demo's volume once,
+# then time the heavy pages (median, p95, queries). BENCH_RESEED=1 seeds again. See scripts/bench.py.
+bench: setup
+	$(PY) scripts/bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
