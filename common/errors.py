@@ -13,3 +13,10 @@ class TransitionNotAllowed(ServiceError):
 
 class ConcurrentChange(ServiceError):
     """Someone else changed the object first; the user is told and nothing is lost."""
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    """Every message of a ValidationError (field errors flattened), for ``messages.error``."""
+    if hasattr(exc, "error_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
+from common.errors import error_messages
 from common.money import format_cny
 from common.pdf import render_pdf
 from common.permissions import require_perm
@@ -25,12 +26,6 @@ from .models import Payment
 
 PAGE_SIZE = 25
 TOKEN_SESSION_KEY = "payments_new_api_key"  # noqa: S105 (a session key name, not a secret)
-
-
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -273,7 +268,7 @@ def notice_issue(request):
     try:
         notice = services.notice_issue(contract=contract, kind=form.cleaned_data["kind"], actor=request.user)
     except ValidationError as exc:
-        for message in _messages(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
         return redirect(reverse("payments:notice_list"))
     messages.success(request, _("已出具付款通知书 %(n)s。") % {"n": notice.number})
@@ -338,7 +333,7 @@ def token_revoke(request, pk: int):
     try:
         services.token_revoke(token=token, actor=request.user)
     except ValidationError as exc:
-        for message in _messages(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("令牌“%(name)s”已吊销，使用它的请求将被拒绝。") % {"name": token.name})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
+from common.errors import error_messages
 from common.permissions import deny, require_perm
 from contracts.rules import tier_bands
 from contracts.selectors import contract_in_use
@@ -32,12 +33,6 @@ OUTCOME_FILTERS = [
     ("pending", "未计入"),
     ("all", "全部"),
 ]
-
-
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def _no_contract(request):
@@ -141,7 +136,7 @@ def adjust(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            for message in _messages(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message)
         else:
             label = selectors.PART_LABELS[data["part"]]
@@ -173,7 +168,7 @@ def lock(request):
                 contract=contract, actor=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            for message in _messages(exc):
+            for message in error_messages(exc):
                 messages.error(request, message)
         else:
             messages.success(
@@ -195,7 +190,7 @@ def unlock(request):
         try:
             services.score_unlock(contract=contract, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            for message in _messages(exc):
+            for message in error_messages(exc):
                 messages.error(request, message)
         else:
             messages.success(request, _("最终得分已解锁，得分恢复为暂定；解锁理由已记入审计日志。"))
@@ -334,7 +329,7 @@ def survey_send(request):
                 contract=contract, period=form.cleaned_data["period"], actor=request.user
             )
         except ValidationError as exc:
-            for message in _messages(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message)
         else:
             messages.success(request, _("%(title)s已发给各科室负责人。") % {"title": survey.title})
@@ -353,7 +348,7 @@ def survey_remind(request, pk: int):
     try:
         count = services.survey_remind(survey=survey, actor=request.user)
     except ValidationError as exc:
-        for message in _messages(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("已提醒 %(n)s 位尚未答复的科室负责人。") % {"n": count})
@@ -367,7 +362,7 @@ def survey_close(request, pk: int):
     try:
         services.survey_close(survey=survey, actor=request.user)
     except ValidationError as exc:
-        for message in _messages(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("%(title)s已关闭，不再接受答复。") % {"title": survey.title})

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common import clock
 from common.audit import log_action
+from common.errors import error_messages
 from common.exports import Column, Sheet, xlsx_response
 from common.pdf import render_pdf
 from common.permissions import require_perm
@@ -24,12 +25,6 @@ PAGE_SIZE = 20
 VIEW = "reports.view_weeklyreport"
 EDIT = "reports.change_weeklyreport"
 STATS = "reports.view_statistics"
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def _no_contract(request):
@@ -76,7 +71,7 @@ def weekly_draft(request):
             contract=contract, day=form.cleaned_data["day"], actor=request.user
         )
     except ValidationError as exc:
-        for message in _errors(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
         return redirect("reports:weekly_list")
     if created:
@@ -120,7 +115,7 @@ def weekly_edit(request, pk: int):
                 **{name: form.cleaned_data[name] for name in services.TEXT_FIELDS},
             )
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message)
         else:
             messages.success(request, _("周报已保存。"))
@@ -130,32 +125,31 @@ def weekly_edit(request, pk: int):
     return render(request, "reports/weekly_form.html", {"report": report, "form": form})
 
 
+def _report_action(request, pk: int, action, success: str):
+    """Run a service on a report and come back to its page with what happened."""
+    report = selectors.report_for(request.user, pk)
+    try:
+        action(report=report, actor=request.user)
+    except ValidationError as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("reports:weekly_detail", pk=report.pk)
+
+
 @require_POST
 @require_perm(EDIT)
 def weekly_refresh(request, pk: int):
-    report = selectors.report_for(request.user, pk)
-    try:
-        services.weekly_refresh(report=report, actor=request.user)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已按当前数据重新生成本周数据。"))
-    return redirect("reports:weekly_detail", pk=report.pk)
+    return _report_action(request, pk, services.weekly_refresh, _("已按当前数据重新生成本周数据。"))
 
 
 @require_POST
 @require_perm("reports.publish_weeklyreport")
 def weekly_publish(request, pk: int):
-    report = selectors.report_for(request.user, pk)
-    try:
-        services.weekly_publish(report=report, actor=request.user)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("周报已发布，内容已冻结；可下载 PDF 供例会使用。"))
-    return redirect("reports:weekly_detail", pk=report.pk)
+    return _report_action(
+        request, pk, services.weekly_publish, _("周报已发布，内容已冻结；可下载 PDF 供例会使用。")
+    )
 
 
 @require_GET
