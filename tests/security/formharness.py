@@ -3,6 +3,7 @@ POST), the page the URL renders (its ``<form method="post">`` fields and their c
 for a POST-only action, the body its rule sends (``Rule.data``). New apps are covered by adding their
 rules in tests/access/, nothing else."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -124,6 +125,9 @@ def _view_name(action: str, page_url: str) -> str:
         return ""
 
 
+FILES = re.compile(r"(pdf|export|scan|:attachment)$")
+
+
 def forms_for(name: str, client, pages: list[str]) -> list[Form]:
     """The POST forms, on the given pages, that submit to the view ``name``."""
     found = []
@@ -193,6 +197,7 @@ def discover(name: str, rules: dict, world, client) -> tuple[str, dict[str, list
             if namespace
             and other.startswith(namespace + ":")
             and "GET" in other_rule.methods
+            and not FILES.search(other)  # PDFs, exports and files hold no form
             and (other_rule.public or (user is not None and user.role in other_rule.allowed))
         ]
     forms = forms_for(name, client, list(dict.fromkeys(pages)))
