@@ -16,6 +16,32 @@ from common.notifications import notify
 from .models import JobRun, Reminder
 
 
+def people(*roles: str) -> list:
+    """The active users of these roles: the recipients of a job's reminder."""
+    from accounts.models import User
+
+    return list(User.objects.filter(role__in=roles, is_active=True))
+
+
+def calendar_pending(job: str, today: dt.date, exc) -> str:
+    """A job cannot tell working days in a year the calendar does not know: remind the bureau admin
+    (once a day) to load it, and report the job as pending (``exc`` is a ``CalendarNotLoaded``)."""
+    from django.urls import reverse
+
+    from accounts.roles import Role
+
+    remind_once(
+        job=job,
+        key=f"calendar-missing:{exc.year}:{today.isoformat()}",
+        recipients=people(Role.BUREAU_ADMIN),
+        title=f"{exc.year} 年工作日历尚未加载，{job} 无法判断工作日",
+        body="请在“工作日历”中加载国务院办公厅的放假安排；加载前相关期限显示为待定。",
+        url=reverse("contracts:calendar") + f"?year={exc.year}",
+        due_on=today,
+    )
+    return f"pending: {exc}"
+
+
 def run_job(name: str, body: Callable[[], str], *, task_id: str = "") -> JobRun:
     """Run ``body`` (returning a one-line summary) and record the outcome; failures are re-raised
     so Celery's retry and redelivery apply."""

@@ -8,7 +8,6 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.models import User
 from accounts.roles import Role
 from common import clock
 from contracts.calendar import get_calendar
@@ -16,25 +15,8 @@ from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded
 
 from .models import InitializationRecord
-from .runner import remind_once, scheduled_task
+from .runner import calendar_pending, people, remind_once, scheduled_task
 from .services import initialization_open
-
-
-def people(*roles: str):
-    return list(User.objects.filter(role__in=roles, is_active=True))
-
-
-def _calendar_pending(job: str, today: dt.date, exc: CalendarNotLoaded) -> str:
-    remind_once(
-        job=job,
-        key=f"calendar-missing:{exc.year}:{today.isoformat()}",
-        recipients=people(Role.BUREAU_ADMIN),
-        title=f"{exc.year} 年工作日历尚未加载，{job} 无法判断工作日",
-        body="请在“工作日历”中加载国务院办公厅的放假安排；加载前相关期限显示为待定。",
-        url=reverse("contracts:calendar") + f"?year={exc.year}",
-        due_on=today,
-    )
-    return f"pending: {exc}"
 
 
 def monthly_initialization() -> str:
@@ -47,7 +29,7 @@ def monthly_initialization() -> str:
         try:
             first = calendar.first_workday_of_month(today.year, today.month)
         except CalendarNotLoaded as exc:
-            return _calendar_pending("jobs.monthly_initialization", today, exc)
+            return calendar_pending("jobs.monthly_initialization", today, exc)
         if today < first:
             continue
         period = today.replace(day=1)
@@ -83,7 +65,7 @@ def annual_initialization() -> str:
         try:
             last = calendar.workday_before(dt.date(today.year + 1, 1, 1))
         except CalendarNotLoaded as exc:
-            return _calendar_pending("jobs.annual_initialization", today, exc)
+            return calendar_pending("jobs.annual_initialization", today, exc)
         if today < last:
             continue
         period = dt.date(today.year + 1, 1, 1)

@@ -14,22 +14,17 @@ import datetime as dt
 
 from django.urls import reverse
 
-from accounts.models import User
 from accounts.roles import Role
 from common import clock
 from common.money import format_cny
 from contracts.calendar import get_calendar
 from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded
-from jobs.runner import remind_once, scheduled_task
+from jobs.runner import people, remind_once, scheduled_task
 
 from . import selectors
 
 JOB = "payments.payment_reminders"
-
-
-def _people(*roles) -> list[User]:
-    return list(User.objects.filter(role__in=roles, is_active=True))
 
 
 def _remind_from(calendar, due_on: dt.date, workdays: int) -> dt.date:
@@ -41,8 +36,8 @@ def _remind_from(calendar, due_on: dt.date, workdays: int) -> dt.date:
 
 def payment_reminders() -> str:
     today = clock.today()
-    finance = _people(Role.FINANCE)
-    finance_and_admin = _people(Role.FINANCE, Role.BUREAU_ADMIN)
+    finance = people(Role.FINANCE)
+    finance_and_admin = people(Role.FINANCE, Role.BUREAU_ADMIN)
     url = reverse("payments:dashboard")
     sent = pending = 0
     for contract in Contract.objects.filter(signed_on__lte=today):

@@ -13,8 +13,7 @@ from common import clock
 from contracts.calendar import get_calendar
 from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded
-from jobs.runner import remind_once, scheduled_task
-from jobs.tasks import _calendar_pending, people
+from jobs.runner import calendar_pending, people, remind_once, scheduled_task
 
 from . import services
 from .selectors import week_of
@@ -32,7 +31,7 @@ def weekly_draft() -> str:
         try:
             last = calendar.last_workday_of_week(today)
         except CalendarNotLoaded as exc:
-            return _calendar_pending(JOB, today, exc)
+            return calendar_pending(JOB, today, exc)
         if last is None or today < last or (today == last and now.time() < DRAFT_FROM):
             continue
         report, created = services.weekly_draft(contract=contract, day=today, actor=None)

@@ -250,11 +250,13 @@ def statistics_export(request):
     def ratio(value):
         return None if value is None else float(value) / 100
 
-    sheets = [
-        Sheet(_("按类型"), count, [[r["label"], r["count"]] for r in stats["by_kind"]]),
-        Sheet(_("按系统"), count, [[r["label"], r["count"]] for r in stats["by_scope"]]),
-        Sheet(_("按科室"), count, [[r["label"], r["count"]] for r in stats["by_department"]]),
-        Sheet(_("按优先级"), count, [[r["label"], r["count"]] for r in stats["by_priority"]]),
+    by = [
+        (_("按类型"), "by_kind"),
+        (_("按系统"), "by_scope"),
+        (_("按科室"), "by_department"),
+        (_("按优先级"), "by_priority"),
+    ]
+    sheets = [Sheet(name, count, [[r["label"], r["count"]] for r in stats[key]]) for name, key in by] + [
         Sheet(
             _("时限达成"),
             [

@@ -39,14 +39,12 @@ import datetime as dt
 
 from django.urls import reverse
 
-from accounts.models import User
 from accounts.roles import Role
 from common import clock
 from contracts.calendar import get_calendar
 from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
-from jobs.runner import remind_once, scheduled_task
-from jobs.tasks import _calendar_pending
+from jobs.runner import calendar_pending, people, remind_once, scheduled_task
 
 from . import rules
 from .models import ChangeStatus, DutyList, DutyStatus, StaffChange
@@ -60,10 +58,6 @@ APPROVAL_WAIT_WORKDAYS = 3  # an application waiting this long for the bureau's 
 DUTY_REMIND_WORKDAYS = 5  # the PM is reminded of a duty list this many working days before it is due
 
 
-def _people(*roles) -> list[User]:
-    return list(User.objects.filter(role__in=roles, is_active=True))
-
-
 def _workdays_before(calendar: WorkCalendar, day: dt.date, workdays: int) -> dt.date:
     for _ in range(workdays):
         day = calendar.workday_before(day)
@@ -72,13 +66,15 @@ def _workdays_before(calendar: WorkCalendar, day: dt.date, workdays: int) -> dt.
 
 def _pending_summary(job: str, today: dt.date, years: set[int]) -> str:
     """Remind the bureau admin of each missing year (as jobs/tasks.py does) and describe it."""
-    return "; ".join(_calendar_pending(job, today, CalendarNotLoaded(year)) for year in sorted(years))
+    return "; ".join(calendar_pending(job, today, CalendarNotLoaded(year)) for year in sorted(years))
 
 
 # --- staff changes --------------------------------------------------------------------------------
 
 
-def _change_reminders(change: StaffChange, calendar: WorkCalendar, today: dt.date, people: dict) -> int:
+def _change_reminders(
+    change: StaffChange, calendar: WorkCalendar, today: dt.date, recipients_by: dict
+) -> int:
     """The reminders due today for one open staff change; may raise CalendarNotLoaded."""
     effective = change.effective_on
     leaving = change.leaving_entry.person.display_name
@@ -95,7 +91,7 @@ def _change_reminders(change: StaffChange, calendar: WorkCalendar, today: dt.dat
             sent += remind_once(
                 job=CHANGE_JOB,
                 key=f"approval:change-{change.pk}:{due}",
-                recipients=people["admin"],
+                recipients=recipients_by["admin"],
                 title=f"人员变动申请待审批：{leaving} → {incoming}，{effective:%Y-%m-%d} 生效",
                 body=f"乙方于 {applied:%Y-%m-%d} 提出申请，尚未审批。批准后方可开展交接，"
                 f"交接须在生效日期前经甲方检查确认。",
@@ -107,7 +103,7 @@ def _change_reminders(change: StaffChange, calendar: WorkCalendar, today: dt.dat
             sent += remind_once(
                 job=CHANGE_JOB,
                 key=f"approval-late:change-{change.pk}:{effective}",
-                recipients=people["admin"] + people["pm"],
+                recipients=recipients_by["admin"] + recipients_by["pm"],
                 title=f"人员变动已到生效日期仍未审批：{leaving} → {incoming}（{effective:%Y-%m-%d}）",
                 body="请局信息化管理员尽快审批或驳回；未经批准不得变动驻场人员。",
                 url=url,
@@ -127,7 +123,7 @@ def _change_reminders(change: StaffChange, calendar: WorkCalendar, today: dt.dat
         sent += remind_once(
             job=CHANGE_JOB,
             key=f"handover:change-{change.pk}:{effective}",
-            recipients=people["pm"],
+            recipients=recipients_by["pm"],
             title=f"人员变动将于 {effective:%Y-%m-%d} 生效，交接尚未确认：{leaving} → {incoming}",
             body=body + "甲方确认交接前，离场人员不得离场。",
             url=url,
@@ -136,10 +132,10 @@ def _change_reminders(change: StaffChange, calendar: WorkCalendar, today: dt.dat
         )
     if today >= effective:
         body = "请检查交接情况并在门户中确认；确认后离场人员的驻场期随之结束。"
-        recipients = people["admin"]
+        recipients = recipients_by["admin"]
         if open_items:
             body += f"交接清单尚有 {len(open_items)} 项未完成：" + "；".join(open_items) + "。"
-            recipients = recipients + people["pm"]
+            recipients = recipients + recipients_by["pm"]
         sent += remind_once(
             job=CHANGE_JOB,
             key=f"confirm:change-{change.pk}:{effective}",
@@ -155,7 +151,7 @@ def _change_reminders(change: StaffChange, calendar: WorkCalendar, today: dt.dat
 
 def staff_change_deadlines() -> str:
     today = clock.today()
-    people = {"pm": _people(Role.PM), "admin": _people(Role.BUREAU_ADMIN)}
+    recipients_by = {"pm": people(Role.PM), "admin": people(Role.BUREAU_ADMIN)}
     calendars: dict[int, WorkCalendar] = {}
     sent = 0
     pending: set[int] = set()
@@ -171,7 +167,7 @@ def staff_change_deadlines() -> str:
         if change.contract_id not in calendars:
             calendars[change.contract_id] = get_calendar(change.contract)
         try:
-            sent += _change_reminders(change, calendars[change.contract_id], today, people)
+            sent += _change_reminders(change, calendars[change.contract_id], today, recipients_by)
         except CalendarNotLoaded as exc:
             pending.add(exc.year)
     summary = f"{sent} staff-change reminders"
@@ -194,8 +190,8 @@ def _horizon(contract: Contract, today: dt.date) -> dt.date:
 def duty_list_due() -> str:
     today = clock.today()
     now = clock.now()
-    pm = _people(Role.PM)
-    pm_and_admin = _people(Role.PM, Role.BUREAU_ADMIN)
+    pm = people(Role.PM)
+    pm_and_admin = people(Role.PM, Role.BUREAU_ADMIN)
     sent = 0
     pending: set[int] = set()
     # a holiday belongs to the contract in force on its first day: look at the contracts that

@@ -179,3 +179,18 @@ def test_statistics_with_a_bad_period_fall_back_to_the_default(world, login):
         response = login(world.pm).get(reverse("reports:statistics"), {"year": "1999", "month": "13"})
     assert response.status_code == 200 and response.context["stats"]["year"] == 2023
     assert "所选期间无效" in response.content.decode()
+
+
+def test_refreshing_or_publishing_a_published_report_says_why(world, week, friday, login):
+    report = WeeklyReport.objects.create(
+        contract=world.contract,
+        week_start=dt.date(2023, 3, 6),
+        status=ReportStatus.PUBLISHED,
+        snapshot={"figures": {"requests": {"opened": 7}}},
+    )
+    client = login(world.pm)
+    for name in ("reports:weekly_refresh", "reports:weekly_publish"):
+        response = client.post(reverse(name, args=[report.pk]), follow=True)
+        assert "周报已发布，不能再修改" in response.content.decode()
+    report.refresh_from_db()
+    assert report.snapshot == {"figures": {"requests": {"opened": 7}}}
