@@ -9,13 +9,22 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export PORT
 
-.PHONY: run test setup system-deps venv static messages migrate demo lint format vendor reset clean ci bench
+.PHONY: backup restore faults loadtest
+.PHONY: test-audit-role run test test-tools setup system-deps venv static messages migrate demo lint format vendor reset clean ci bench
 
 run: setup migrate demo
 	@$(PY) scripts/run_dev.py
 
-test: setup
+test: setup test-tools
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+# The Nu Html Checker for the accessibility gate (tests/browser/test_accessibility.py), in var/tools/.
+test-tools:
+	@scripts/test_tools.sh
+
+# The audit tests connected as the runtime PostgreSQL role (needs DATABASE_URL=postgres://owner@…/name).
+test-audit-role: setup
+	$(PY) scripts/audit_role_tests.py
 
 setup: system-deps venv messages
 
@@ -44,6 +53,26 @@ demo: migrate
 # then time the heavy pages (median, p95, queries). BENCH_RESEED=1 seeds again. See scripts/bench.py.
 bench: setup
 	$(PY) scripts/bench.py
+
+# Operations (README "Operations"): a dated folder with pg_dump's archive, the media files and the audit
+# checkpoints; restore into an EMPTY database (DATABASE_URL) and media folder, verified.
+backup: setup
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--dir $(BACKUP_DIR))
+
+restore: setup
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<folder> (DATABASE_URL: an empty database)"; exit 2; }
+	$(PY) manage.py restore $(BACKUP)
+
+# The fault scenarios of issue 15 on PostgreSQL and Redis (broker away, database restart, mail server
+# away, worker killed -9 during 500 reminders, disk full, 20 at once, backup and restore): scripts/faults.sh.
+faults: setup
+	scripts/faults.sh
+
+# Locust against gunicorn (2 workers) + PostgreSQL + Redis + a worker and beat on the bench data set, then a
+# reconciliation table; exits 1 if a target is missed. A load test, NOT in CI. See scripts/loadtest.py.
+loadtest: setup
+	@$(PY) -c "import locust" 2>/dev/null || $(PY) -m pip install --quiet -c requirements/constraints.txt "locust>=2.30,<3"
+	$(PY) scripts/loadtest.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

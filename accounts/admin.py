@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from common.admin import AuditedModelAdmin
+from common.admin import ReadOnlyModelAdmin
 
 from .models import Department
 
 
 @admin.register(Department)
-class DepartmentAdmin(AuditedModelAdmin):
+class DepartmentAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "code", "order", "is_active"]
     search_fields = ["name", "code"]

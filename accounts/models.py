@@ -23,6 +23,11 @@ class Department(models.Model):
         return self.name
 
 
+class AuthSource(models.TextChoices):
+    LOCAL = "local", _("本地账户")
+    LDAP = "ldap", _("目录账户")
+
+
 class User(AbstractUser):
     """A person who logs in. One role each (三员分立 forbids holding two administrator roles).
 
@@ -42,6 +47,12 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
     organisation = models.CharField(_("单位"), max_length=100, blank=True)
+    # Who checks the password: the portal (local) or the bureau's directory (LDAP, security/directory.py).
+    # A directory account has no usable local password; its role and department follow its directory
+    # group at each login.
+    auth_source = models.CharField(
+        _("认证来源"), max_length=8, choices=AuthSource.choices, default=AuthSource.LOCAL
+    )
 
     objects = UserManager()
 
@@ -90,6 +101,10 @@ class User(AbstractUser):
     # Convenience role tests used by selectors and templates.
     def has_role(self, *roles: str) -> bool:
         return self.is_authenticated and self.role in roles
+
+    @property
+    def is_directory_account(self) -> bool:
+        return self.auth_source == AuthSource.LDAP
 
     @property
     def is_bureau_admin(self) -> bool:

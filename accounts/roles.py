@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("审计员")
     SYSADMIN = "sysadmin", _("系统管理员")
     SECADMIN = "secadmin", _("安全管理员")
+    # Not a person: the account the bureau's own systems read the API as (api/README.md). It never
+    # logs in (no usable password, refused by every backend); the bureau admin manages its tokens.
+    SYSTEM = "system", _("局系统账户")
 
 
 BUREAU_ROLES = {Role.STAFF, Role.DEPT_HEAD, Role.BUREAU_ADMIN, Role.FINANCE}
@@ -27,6 +30,10 @@ DEPARTMENT_ROLES = {Role.STAFF, Role.DEPT_HEAD}  # must belong to a department
 THREE_ADMINS = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
 # Roles that must log in with a second factor (TOTP).
 TWO_FACTOR_ROLES = {Role.BUREAU_ADMIN, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
+# Roles a person logs in with (the system account reads the API only).
+LOGIN_ROLES = frozenset(set(Role) - {Role.SYSTEM})
+# Roles that read every request and sign-off form of the bureau (SPEC §1: all requests).
+BUREAU_WIDE_READERS = frozenset({Role.BUREAU_ADMIN, Role.PM, Role.SYSTEM})
 
 # Permission strings are "app_label.codename". Each app declares the permissions its roles hold
 # as ``role_permissions`` on its AppConfig; accounts holds its own here. ``role_permissions()``

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from common.audit import diff, log_action, snapshot
 
-from .models import Department, User
+from .models import AuthSource, Department, User
 from .roles import ADMIN_SITE_ROLES, group_name
 
 USER_AUDIT_FIELDS = [
@@ -17,6 +17,7 @@ USER_AUDIT_FIELDS = [
     "department",
     "is_active",
     "organisation",
+    "auth_source",
 ]
 
 
@@ -32,8 +33,10 @@ def user_create(
     email: str = "",
     phone: str = "",
     organisation: str = "",
+    auth_source: str = AuthSource.LOCAL,
 ) -> User:
     user = User(
+        auth_source=auth_source,
         username=username,
         role=role,
         department=department,
@@ -54,7 +57,9 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, actor, **fields) -> User:
+def user_update(
+    *, user: User, actor, action: str = "user.update", extra: dict | None = None, **fields
+) -> User:
     before = snapshot(user, USER_AUDIT_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)
@@ -63,7 +68,7 @@ def user_update(*, user: User, actor, **fields) -> User:
     _sync_groups(user)
     changes = diff(before, snapshot(user, USER_AUDIT_FIELDS))
     if changes:
-        log_action("user.update", actor=actor, obj=user, changes=changes)
+        log_action(action, actor=actor, obj=user, changes={**changes, **(extra or {})})
     return user
 
 

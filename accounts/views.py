@@ -1,98 +1,38 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common import clock
-from common.audit import log_action
-from common.models import AuditEntry
-from common.permissions import require_login, require_perm
-from contracts.calendar import get_calendar
-from contracts.selectors import active_scopes, contract_in_use
-from contracts.workdays import CalendarNotLoaded
+from common.permissions import require_perm
 
 from .forms import DepartmentForm
-from .home import panels_for
-from .models import Department, User
-from .roles import Role, role_permissions
+from .models import Department
+from .roles import Role
 from .services import department_create, department_update
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    def get_invalid_login_error(self):
+        # The directory accepted the password but the portal refuses the account: say why (only the
+        # person who knows the password gets this far).
+        reason = getattr(self.request, "_directory_refusal", None)
+        if reason:
+            return ValidationError(reason, code="directory_refused")
+        return super().get_invalid_login_error()
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = PortalAuthenticationForm
 
 
-login_view = require_http_methods(["GET", "POST"])(LoginView.as_view())
+login_view = require_http_methods(["GET", "HEAD", "POST"])(LoginView.as_view())  # monitors use HEAD
 logout_view = require_POST(auth_views.LogoutView.as_view())
-
-
-def _today_panel(contract):
-    """Today's working-day status and the next holiday, or the pending state if not loaded."""
-    today = clock.today()
-    calendar = get_calendar(contract)
-    panel = {"today": today}
-    try:
-        panel["day"] = calendar.day(today)
-        periods = [
-            p
-            for year in (today.year, today.year + 1)
-            if calendar.knows_year(year)
-            for p in calendar.holiday_periods(year)
-        ]
-        panel["next_holiday"] = next((p for p in periods if p.end >= today), None)
-        panel["next_year_missing"] = not calendar.knows_year(today.year + 1)
-    except CalendarNotLoaded as exc:
-        panel["not_loaded"] = exc.year
-    return panel
-
-
-def _role_context(request, user, contract) -> dict:
-    role = user.role
-    context: dict = {}
-    if role in {Role.STAFF, Role.DEPT_HEAD}:
-        context["colleagues"] = User.objects.filter(department=user.department, is_active=True).order_by(
-            "role", "username"
-        )
-        context["scopes"] = active_scopes(contract) if contract else []
-    elif role == Role.BUREAU_ADMIN:
-        context["departments"] = Department.objects.filter(is_active=True).annotate(
-            members_count=Count("members", filter=Q(members__is_active=True))
-        )
-    elif role == Role.AUDITOR:
-        context["recent_entries"] = AuditEntry.objects.select_related("actor")[:15]
-        since = clock.now() - dt.timedelta(days=1)
-        context["failures_24h"] = AuditEntry.objects.filter(success=False, created_at__gte=since).count()
-    elif role == Role.SYSADMIN:
-        context["role_counts"] = (
-            User.objects.filter(is_active=True).values("role").annotate(n=Count("id")).order_by("role")
-        )
-        context["role_labels"] = dict(Role.choices)
-        context["departments"] = Department.objects.annotate(members_count=Count("members"))
-    elif role == Role.SECADMIN:
-        context["role_permissions"] = [(Role(r).label, sorted(p)) for r, p in role_permissions().items()]
-    return context
-
-
-@require_GET
-@require_login
-def home(request):
-    user = request.user
-    contract = contract_in_use(request)
-    context = {"contract": contract, "role": user.role}
-    if user.role != Role.AUDITOR:
-        context["calendar_panel"] = _today_panel(contract)
-    context.update(_role_context(request, user, contract))
-    context["panels"] = panels_for(request, contract)
-    template = f"home/{user.role}.html" if user.role in Role.values else "home/none.html"
-    if user.role not in Role.values:
-        log_action("access.no_role", actor=user, obj=user, success=False)
-    return render(request, template, context)
 
 
 @require_GET

@@ -1,4 +1,8 @@
-"""A ModelAdmin base that writes every change made in the Django admin to the audit log."""
+"""The Django admin is for what the portal does not offer (issue 13 item 5). What the portal manages —
+contract settings, the calendar, departments, rosters, roles, second-factor devices — is shown here
+read-only (``ReadOnlyModelAdmin``): it changes only through the portal's services, with their checks
+and audit. What the admin may change (the job schedule) goes through ``AuditedModelAdmin``:
+``full_clean`` and an audit entry for every save and delete."""
 
 from django.contrib import admin
 
@@ -32,6 +36,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Shown, never changed here: the portal's own page changes it (services, validation, audit)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEntry)

@@ -14,3 +14,13 @@ class CommonConfig(AppConfig):
         ),
     ]
     role_permissions = {"auditor": {"common.view_auditentry"}}
+
+    def ready(self) -> None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        from .chain import SM3Unavailable, require_sm3
+
+        try:
+            require_sm3()  # the audit chain is HMAC-SM3: refuse to start without it
+        except SM3Unavailable as exc:
+            raise ImproperlyConfigured(str(exc)) from exc

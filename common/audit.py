@@ -2,8 +2,6 @@
 
 import datetime as dt
 import decimal
-import hashlib
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,7 +10,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import clock
+from . import chain, clock
 from .context import current_request_info
 from .models import AuditChainHead, AuditEntry
 
@@ -63,58 +61,43 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def _entry_hash(
-    *,
-    seq,
-    created_at,
-    actor_id,
-    actor_name,
-    ip,
-    action,
-    object_type,
-    object_id,
-    object_repr,
-    changes,
-    success,
-    prev_hash,
-) -> str:
-    payload = json.dumps(
-        [
-            seq,
-            created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            actor_id,
-            actor_name,
-            ip,
-            action,
-            object_type,
-            str(object_id),
-            object_repr,
-            changes,
-            bool(success),
-            prev_hash,
-        ],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+def _audit_key() -> str:
+    from django.conf import settings
+
+    key = getattr(settings, "AUDIT_KEY", None)
+    if not key:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("AUDIT_KEY_FILE (or AUDIT_KEY) is not set: the audit chain needs its key.")
+    return key
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    return _entry_hash(
-        seq=entry.seq,
-        created_at=entry.created_at,
-        actor_id=entry.actor_id,
-        actor_name=entry.actor_name,
-        ip=entry.ip,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        object_repr=entry.object_repr,
-        changes=entry.changes,
-        success=entry.success,
-        prev_hash=entry.prev_hash,
-    )
+def _entry_hash(*, legacy: bool = False, key: str | None = None, **fields) -> str:
+    """The hash of an entry with these fields: HMAC-SM3 under the audit key (``legacy``: the plain
+    SHA-256 of entries written before the chain was keyed)."""
+    data = chain.payload(**fields)
+    return chain.legacy_hash(data) if legacy else chain.keyed_hash(data, key or _audit_key())
+
+
+def _fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "created_at": entry.created_at,
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "ip": entry.ip,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "changes": entry.changes,
+        "success": entry.success,
+        "prev_hash": entry.prev_hash,
+    }
+
+
+def entry_hash(entry: AuditEntry, *, legacy: bool = False, key: str | None = None) -> str:
+    return _entry_hash(legacy=legacy, key=key, **_fields(entry))
 
 
 def log_action(
@@ -169,33 +152,72 @@ class ChainReport:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    head_seq: int = 0
+    checkpoint_seq: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.broken_seq is None
 
 
-def verify_chain(batch_size: int = 2000) -> ChainReport:
-    """Recompute every hash in sequence order; report the first row that does not match."""
-    prev_hash = "0" * 64
+def verify_chain(batch_size: int = 2000, *, checkpoint=None, key: str | None = None) -> ChainReport:
+    """Recompute every hash in sequence order and compare the end with the head row (and with a signed
+    checkpoint, ``common.checkpoints.Checkpoint``, when one is given); report the first problem.
+
+    Detected: a changed, removed, inserted or swapped row; a row rewritten with the rest re-hashed
+    (without the key an attacker can only produce plain SHA-256 or a wrong HMAC); a missing tail (the
+    head says more); an emptied table whose head still counts; and, against a checkpoint, a table
+    emptied or cut back together with its head.
+    """
+    key = key or _audit_key()
+    prev_hash = chain.GENESIS
     expected_seq = 1
     checked = 0
-    queryset = AuditEntry.objects.order_by("seq")
-    for entry in queryset.iterator(chunk_size=batch_size):
+    keyed = False  # once a keyed entry is seen, every later one must be keyed too
+    legacy_seen = False
+    found_checkpoint = False
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_seq = head.seq if head else 0
+    cp_seq = checkpoint.seq if checkpoint is not None else None
+
+    def broken(seq, reason):
+        return ChainReport(checked, seq, reason, head_seq=head_seq, checkpoint_seq=cp_seq)
+
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
-            return ChainReport(
-                checked, entry.seq, f"序号不连续：应为 {expected_seq}，实为 {entry.seq}（有记录被删除）"
+            return broken(
+                entry.seq, f"序号不连续：应为 {expected_seq}，实为 {entry.seq}（有记录被删除或插入）"
             )
         if entry.prev_hash != prev_hash:
-            return ChainReport(checked, entry.seq, "前一条记录的哈希不符（有记录被删除或替换）")
-        if entry_hash(entry) != entry.hash:
-            return ChainReport(checked, entry.seq, "记录内容与哈希不符（记录被篡改）")
+            return broken(entry.seq, "前一条记录的哈希不符（有记录被删除或替换）")
+        data = chain.payload(**_fields(entry))
+        if chain.keyed_hash(data, key) == entry.hash:
+            if legacy_seen and not keyed and entry.action != chain.ANCHOR_ACTION:
+                return broken(entry.seq, "未加密钥的旧记录之后不是密钥锚定记录（链被改写）")
+            keyed = True
+        elif not keyed and chain.legacy_hash(data) == entry.hash:
+            legacy_seen = True  # written before the key; the anchor entry must still close them
+        else:
+            return broken(entry.seq, "记录内容与哈希不符（记录被篡改，或用其他密钥重新计算了哈希）")
+        if cp_seq is not None and entry.seq == cp_seq:
+            if entry.hash != checkpoint.hash:
+                return broken(entry.seq, f"与 {checkpoint.at} 的签名检查点不符（第 {cp_seq} 条已被替换）")
+            found_checkpoint = True
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head and checked and head.seq != expected_seq - 1:
-        return ChainReport(
-            checked, expected_seq, f"链尾记录缺失：链头为 {head.seq}，最后一条为 {expected_seq - 1}"
+    last = expected_seq - 1
+    if legacy_seen and not keyed:
+        return broken(last, "链以未加密钥的记录结束：缺少密钥锚定记录（链被改写或截断）")
+    if head_seq != last:
+        if last == 0:
+            return broken(1, f"审计表为空，但链头记录为第 {head_seq} 条（记录被清空）")
+        return broken(last + 1, f"链尾记录缺失：链头为第 {head_seq} 条，最后一条为第 {last} 条")
+    if head is not None and last and head.hash != prev_hash:
+        return broken(last, "链头的哈希与最后一条记录不符（链头被改写）")
+    if cp_seq is not None and not found_checkpoint:
+        return broken(
+            min(cp_seq, last + 1),
+            f"{checkpoint.at} 的签名检查点记到第 {cp_seq} 条，现在只有 {last} 条（记录连同链头被删除）",
         )
-    return ChainReport(checked)
+    return ChainReport(checked, head_seq=head_seq, checkpoint_seq=cp_seq)

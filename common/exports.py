@@ -21,6 +21,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -52,23 +53,32 @@ def _cell(value):
 
 
 def _fill_sheet(ws, *, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
+    """Fill a write-only sheet: rows go to a temporary file as they come, so a year's export keeps
+    memory flat (issue 14); widths and panes are set before the first row, the filter after the last."""
     ws.title = sheet[:31]
-    ws.append([c.header for c in columns])
-    header_fill = PatternFill("solid", fgColor="DCE6F1")
     for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index)
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    header_fill = PatternFill("solid", fgColor="DCE6F1")
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.header)
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center")
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+        header.append(cell)
+    ws.append(header)
+    formats = [(i, c.number_format) for i, c in enumerate(columns) if c.number_format]
     count = 0
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        values = [_cell(v) for v in row]
+        for i, number_format in formats:
+            if i < len(values):
+                cell = WriteOnlyCell(ws, value=values[i])
+                cell.number_format = number_format
+                values[i] = cell
+        ws.append(values)
         count += 1
-        for index, column in enumerate(columns, start=1):
-            if column.number_format:
-                ws.cell(row=count + 1, column=index).number_format = column.number_format
-    ws.freeze_panes = "A2"
     if count:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     return count
@@ -88,10 +98,10 @@ class Sheet:
 
 def build_workbook_sheets(sheets: Sequence[Sheet]) -> tuple[bytes, int]:
     """A workbook of several sheets; the number of data rows of all of them."""
-    wb = Workbook(write_only=False)
+    wb = Workbook(write_only=True)
     count = 0
-    for index, sheet in enumerate(sheets):
-        ws = wb.active if index == 0 else wb.create_sheet()
+    for sheet in sheets:
+        ws = wb.create_sheet()
         count += _fill_sheet(ws, sheet=sheet.name, columns=sheet.columns, rows=sheet.rows)
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -55,3 +55,19 @@ class AuditFilterForm(forms.Form):
         """The filters in use, for the export's audit entry."""
         data = getattr(self, "cleaned_data", {})
         return {key: str(value) for key, value in data.items() if value not in (None, "")}
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, with ids out of the BIGINT range refused as invalid choices before any query
+    (SQLite raised OverflowError for ``tickets=99999999999999999999999``; issue 13 item 7)."""
+
+    def _check_values(self, value):
+        from .params import MAX_ID
+
+        for pk in value or ():
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and not (-MAX_ID - 1 <= int(text) <= MAX_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:30]}
+                )
+        return super()._check_values(value)

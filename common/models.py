@@ -2,17 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
-
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        abstract = True
+from .uploads import UploadValidator
 
 
 class AuditChainHead(models.Model):
@@ -110,6 +104,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     email = models.BooleanField(_("发送邮件"), default=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    # While the mail server is away: how many tries failed, the last error, when the next try is due.
+    email_attempts = models.PositiveSmallIntegerField(_("邮件尝试次数"), default=0)
+    email_error = models.CharField(_("邮件错误"), max_length=300, blank=True)
+    email_retry_at = models.DateTimeField(_("邮件下次重试"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -119,3 +117,82 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AuditNoise(models.Model):
+    """An open window of repeated anonymous failures of one kind from one address (common/noise.py):
+    the first is in the audit log already; the repeats are counted here until the window closes and
+    one entry records the count, the first and the last. Not part of the chain: only a counter."""
+
+    action = models.CharField(max_length=64)
+    ip = models.CharField(max_length=64, blank=True)
+    opened_at = models.DateTimeField(db_index=True)
+    last_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
+    first_changes = models.JSONField(default=dict, blank=True)
+    last_changes = models.JSONField(default=dict, blank=True)
+    last_repr = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("重复失败计数")
+        verbose_name_plural = _("重复失败计数")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["action", "ip"], name="audit_noise_one_window")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.ip} ×{self.count}"
+
+
+class StoredDocument(models.Model):
+    """A frozen document rendered once and kept (issue 14): the PDF of a published weekly report, an
+    issued sign-off form, a payment notice. ``key`` names the frozen content it was rendered from (a
+    hash of the snapshot), so a later state (a form once signed) is a new document, and a template
+    changed afterwards alters no stored one. See ``common.documents``."""
+
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    key = models.CharField(max_length=64)
+    # Rendered by the portal, never uploaded; the rules still hold so a stored "document" is a PDF.
+    file = models.FileField(upload_to="documents/%Y/", validators=[UploadValidator(("pdf",))])
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("存档文件")
+        verbose_name_plural = _("存档文件")
+        constraints = [
+            models.UniqueConstraint(fields=["object_type", "object_id", "key"], name="stored_document_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task the portal must send, written in the same transaction as the change that causes it
+    (``common.outbox.enqueue``). It is handed to the broker after the commit; while the broker is away
+    the row stays pending and the relay (``common.relay_outbox`` every 30 s, ``manage.py relay_outbox``)
+    sends it when the broker answers. ``key`` is unique: the same thing is never queued twice."""
+
+    key = models.CharField(_("唯一键"), max_length=200, unique=True)
+    task = models.CharField(_("任务"), max_length=200)
+    kwargs = models.JSONField(_("参数"), default=dict, blank=True)
+    queue = models.CharField(_("队列"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("交给消息队列的时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="outbox_pending_idx", condition=models.Q(sent_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.key}"

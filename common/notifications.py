@@ -1,12 +1,12 @@
-"""In-app notifications, with an e-mail copy sent by a Celery task after the transaction commits."""
+"""In-app notifications, with an e-mail copy sent by a Celery task after the transaction commits (through
+the outbox, common/outbox.py: a broker that is away delays the e-mail, it does not lose it)."""
 
 import contextlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 
-from django.db import transaction
-
 from .models import Notification
+from .outbox import enqueue
 
 _email_muted: ContextVar[bool] = ContextVar("jinbao_email_muted", default=False)
 
@@ -19,6 +19,16 @@ def email_muted() -> Iterator[None]:
         yield
     finally:
         _email_muted.reset(token)
+
+
+# Other channels (channels.services.fan_out, registered by its app): called with the new rows in the
+# caller's transaction; a hook may turn a row's e-mail copy off (the recipient's choice).
+_channel_hooks: list = []
+
+
+def register_channel(hook) -> None:
+    if hook not in _channel_hooks:
+        _channel_hooks.append(hook)
 
 
 def notify(
@@ -48,11 +58,13 @@ def notify(
             )
         )
     created = Notification.objects.bulk_create(rows)
+    for hook in _channel_hooks if not _email_muted.get() else ():
+        hook(created)
     ids = [n.pk for n in created if n.email]
     if ids:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        # written with the notifications (the outbox): sent after the commit, or by the relay when
+        # the broker was away (no key: the ids are new, there is nothing to deduplicate)
+        enqueue("common.tasks.send_notification_emails", {"notification_ids": ids})
     return created
 
 

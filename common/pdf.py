@@ -17,9 +17,12 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .audit import log_action
 
 # WeasyPrint needs an absolute base URL; a made-up scheme fails, so an https pseudo-host is used.
 BASE_URL = "https://pdf.jinbao.invalid/"
@@ -61,3 +64,39 @@ def render_html_to_pdf(html: str) -> bytes:
 def render_pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, {"pdf_static": BASE_URL + settings.STATIC_URL.lstrip("/"), **context})
     return render_html_to_pdf(html)
+
+
+def pdf_response(
+    request,
+    template: str,
+    context: dict,
+    *,
+    filename: str,
+    what: str,
+    changes: dict | None = None,
+    downloadable: bool = True,
+    frozen=None,
+    frozen_content=None,
+) -> HttpResponse:
+    """Render ``template`` as a PDF and answer with it: shown in the browser, or saved when the URL
+    says ``?download=1`` (and ``downloadable``). Every response writes an ``export`` audit entry
+    (who, what, which file, shown or saved), so no PDF of the portal leaves it unrecorded.
+    ``frozen`` (a model instance) with ``frozen_content`` (its snapshot): see ``common.documents``."""
+    download = downloadable and bool(request.GET.get("download"))
+    if frozen is not None:
+        # A frozen document (issue 14): rendered once from ``frozen_content``, then served from storage.
+        from .documents import frozen_pdf
+
+        data = frozen_pdf(frozen, frozen_content, lambda: render_pdf(template, context), actor=request.user)
+    else:
+        data = render_pdf(template, context)
+    log_action(
+        "export",
+        actor=request.user,
+        object_type="export",
+        object_repr=f"{what}: {filename}"[:200],
+        changes={"what": what, "filename": filename, **(changes or {}), "download": download},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
+    return response

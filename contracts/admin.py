@@ -1,53 +1,56 @@
 from django.contrib import admin
 
-from common.admin import AuditedModelAdmin
+from common.admin import ReadOnlyModelAdmin
 
 from .models import CalendarOverride, CalendarYear, Contract, ServiceScope, SlaTarget, TierBand
-from .services import contract_terms_snapshot
 
 
-class TierInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Tiers, SLA targets and scopes change on the contract's settings page (contracts/forms.py)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TierInline(ReadOnlyInline):
     model = TierBand
     extra = 0
 
 
-class SlaInline(admin.TabularInline):
+class SlaInline(ReadOnlyInline):
     model = SlaTarget
     extra = 0
     max_num = 4
 
 
-class ScopeInline(admin.TabularInline):
+class ScopeInline(ReadOnlyInline):
     model = ServiceScope
     extra = 0
 
 
 @admin.register(Contract)
-class ContractAdmin(AuditedModelAdmin):
+class ContractAdmin(ReadOnlyModelAdmin):
+    """Read-only: the settings page (契约设置) validates every term (a 999-day response, a tier table
+    without its 0-point row, a ≥85 tier paying 10 %) and audits the change; the admin would not."""
+
     list_display = ["number", "name", "start_on", "end_on", "total_amount"]
     search_fields = ["number", "name"]
     inlines = [TierInline, SlaInline, ScopeInline]
 
-    def save_related(self, request, form, formsets, change):
-        from common.audit import diff, log_action
-
-        before = contract_terms_snapshot(form.instance) if change else {}
-        super().save_related(request, form, formsets, change)
-        after = contract_terms_snapshot(form.instance)
-        changes = {k: v for k, v in diff(before, after).items() if k in {"tiers", "sla", "scopes"}}
-        if change and changes:
-            log_action(
-                "contract.update", actor=request.user, obj=form.instance, changes={"via": "admin", **changes}
-            )
-
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(AuditedModelAdmin):
+class CalendarOverrideAdmin(ReadOnlyModelAdmin):
     list_display = ["date", "is_workday", "name", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(AuditedModelAdmin):
+class CalendarYearAdmin(ReadOnlyModelAdmin):
     list_display = ["year", "source", "loaded_by", "loaded_at"]

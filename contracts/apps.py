@@ -3,6 +3,24 @@ from django.utils.translation import gettext_lazy as _
 
 from common.navigation import NavItem
 
+# issue 18: who reads and who acts on the rest of the contract (the bureau admin for 甲方, the PM for 乙方)
+AGREEMENT_ACTORS = {
+    "contracts.view_contractchange",
+    "contracts.propose_contractchange",
+    "contracts.answer_contractchange",
+    "contracts.view_confidentialityundertaking",
+    "contracts.add_confidentialityundertaking",
+    "contracts.view_contractincident",
+    "contracts.add_contractincident",
+    "contracts.view_terminationnotice",
+    "contracts.add_terminationnotice",
+    "contracts.change_terminationnotice",
+    "contracts.view_contactchange",
+    "contracts.add_contactchange",
+}
+AGREEMENT_READERS = {"contracts.view_contractchange", "contracts.view_contactchange"}
+FINANCE_READERS = AGREEMENT_READERS | {"contracts.view_contractincident", "contracts.view_terminationnotice"}
+
 CALENDAR_READERS = ["staff", "dept_head", "bureau_admin", "engineer", "pm", "finance", "sysadmin"]
 
 
@@ -16,6 +34,13 @@ class ContractsConfig(AppConfig):
         ),
         NavItem(
             _("工作日历"), "contracts:calendar", "calendar3", perms=("contracts.view_calendar",), order=85
+        ),
+        NavItem(
+            _("合同履约"),
+            "contracts:changes",
+            "journal-check",
+            perms=("contracts.view_contractchange",),
+            order=81,
         ),
     ]
 
@@ -42,8 +67,9 @@ class ContractsConfig(AppConfig):
             "contracts.add_calendaroverride",
             "contracts.change_calendaroverride",
             "contracts.delete_calendaroverride",
+            *AGREEMENT_ACTORS,
         },
-        "engineer": {"contracts.view_calendar", "contracts.view_contract"},
-        "pm": {"contracts.view_calendar", "contracts.view_contract"},
-        "finance": {"contracts.view_calendar", "contracts.view_contract"},
+        "engineer": {"contracts.view_calendar", "contracts.view_contract", *AGREEMENT_READERS},
+        "pm": {"contracts.view_calendar", "contracts.view_contract", *AGREEMENT_ACTORS},
+        "finance": {"contracts.view_calendar", "contracts.view_contract", *FINANCE_READERS},
     }

@@ -1,3 +1,4 @@
+import csv
 from decimal import Decimal
 
 from django import forms
@@ -90,6 +91,7 @@ CONTRACT_SECTIONS = [
             "upgrade_central_from",
             "upgrade_hospital_from",
             "upgrade_window_until",
+            "upgrade_resolve_workdays",
         ],
     ),
     (
@@ -101,6 +103,18 @@ CONTRACT_SECTIONS = [
             "duty_list_lead_workdays",
             "signoff_due_workdays",
             "sla_warning_percent",
+        ],
+    ),
+    (
+        _("支持、变更、保密与终止"),
+        [
+            "remote_support_response_hours",
+            "onsite_support_response_hours",
+            "required_by_remind_workdays",
+            "change_answer_days",
+            "breach_penalty_ratio",
+            "termination_notice_days",
+            "early_termination_penalty_ratio",
         ],
     ),
 ]
@@ -229,6 +243,11 @@ class CalendarLoadForm(forms.Form):
     notice = forms.CharField(
         label=_("放假与调休安排"),
         required=False,
+        # A year's notice is a few dozen lines; 200,000 characters broke the CSV reader (issue 13 item 7).
+        max_length=20000,
+        error_messages={
+            "max_length": _("放假安排太长（最多 %(limit_value)d 个字符，现有 %(show_value)d 个）。")
+        },
         widget=forms.Textarea(
             attrs={
                 "rows": 12,
@@ -265,4 +284,6 @@ class CalendarLoadForm(forms.Form):
                 data["days"] = parse_notice(text, year)
             except NoticeError as exc:
                 raise ValidationError(exc.errors) from exc
+            except csv.Error as exc:  # a line the CSV reader cannot take (too long a field, NUL …)
+                raise ValidationError(_("放假安排的格式无法识别：%(e)s") % {"e": exc}) from exc
         return data

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from common import clock
 
 from . import rules
-from .workdays import WorkingHours
+from .workdays import WorkingHours, add_months_clamped
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -26,13 +26,7 @@ class Priority(models.TextChoices):
 
 PRIORITY_ORDER = [Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW]
 
-SCORE_PARTS = [
-    ("data_maintenance", _("日常数据维护")),
-    ("responsiveness", _("响应度")),
-    ("completion", _("完成率")),
-    ("satisfaction", _("满意率")),
-    ("attendance", _("出勤率")),
-]
+SCORE_PARTS = rules.SCORE_PARTS  # the five parts of the score, declared in contracts.rules
 
 
 class SurveyPeriod(models.TextChoices):
@@ -138,6 +132,16 @@ class Contract(models.Model):
     upgrade_hospital_from = models.TimeField(_("医院端升级最早开始"), default=dt.time(22, 0))
     upgrade_window_until = models.TimeField(_("升级窗口结束（次日）"), default=dt.time(6, 0))
 
+    # §4 resolution target of an upgrade requirement (the city centre's steps take longer than the
+    # priority's target); empty: the priority's target, as for every other kind.
+    upgrade_resolve_workdays = models.PositiveSmallIntegerField(
+        _("升级需求解决时限（工作日）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+        help_text=_("留空则与其他类型一样按优先级的解决时限计算。"),
+    )
+
     # §4 sign-off, §5 staffing
     signoff_due_workdays = models.PositiveSmallIntegerField(_("签署服务内容确认表期限（工作日）"), default=1)
     sla_warning_percent = models.PositiveSmallIntegerField(
@@ -156,6 +160,50 @@ class Contract(models.Model):
         default=0,
         validators=[MaxValueValidator(20)],
         help_text=_("0 表示节假日开始前提交即可；N 表示须在节假日前第 N 个工作日结束前提交。"),
+    )
+
+    # 一.5(1) remote and ad-hoc on-site support, 一.5(5) deadlines the bureau sets (issue 18)
+    remote_support_response_hours = models.PositiveSmallIntegerField(
+        _("远程支持响应时限（工作小时）"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(80)],
+        help_text=_("甲方提出远程支持后，乙方须在该工作时间内开始支持。"),
+    )
+    onsite_support_response_hours = models.PositiveSmallIntegerField(
+        _("现场支持响应时限（工作小时）"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(80)],
+        help_text=_("甲方要求不定期现场支持后，乙方人员须在该工作时间内到场。"),
+    )
+    required_by_remind_workdays = models.PositiveSmallIntegerField(
+        _("甲方要求完成日提前提醒（工作日）"),
+        default=1,
+        validators=[MaxValueValidator(20)],
+        help_text=_("甲方要求完成日前第 N 个工作日提醒处理人和项目经理；0 表示当天提醒。"),
+    )
+    # 第六条 written changes, 第五条/第八条 penalties and notice (issue 18)
+    change_answer_days = models.PositiveSmallIntegerField(
+        _("变更请求答复期限（日）"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("自然日，自书面请求送达次日起算；最后一日为法定休假日的顺延至休假日后第一个工作日。"),
+    )
+    breach_penalty_ratio = models.DecimalField(
+        _("泄密/未提供工作条件违约金比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=PERCENT,
+    )
+    termination_notice_days = models.PositiveSmallIntegerField(
+        _("提前终止书面通知期（日）"), default=30, validators=[MaxValueValidator(365)]
+    )
+    early_termination_penalty_ratio = models.DecimalField(
+        _("单方提前终止违约金比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=PERCENT,
     )
 
     created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
@@ -204,8 +252,6 @@ class Contract(models.Model):
 
     @property
     def confidentiality_until(self) -> dt.date:
-        from .workdays import add_months_clamped
-
         return add_months_clamped(self.end_on, 12 * self.confidentiality_years)
 
     def clean(self) -> None:
@@ -376,3 +422,30 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"
+
+
+# The records of the rest of the contract (issue 18) live in contracts/agreement.py.
+from .agreement import (  # noqa: E402
+    ConfidentialityUndertaking,
+    ContactChange,
+    ContractChange,
+    ContractIncident,
+    Party,
+    TerminationNotice,
+)
+
+__all__ = [
+    "CalendarOverride",
+    "CalendarYear",
+    "ConfidentialityUndertaking",
+    "ContactChange",
+    "Contract",
+    "ContractChange",
+    "ContractIncident",
+    "Party",
+    "Priority",
+    "ServiceScope",
+    "SlaTarget",
+    "TerminationNotice",
+    "TierBand",
+]

@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 
+from django.utils.translation import gettext_lazy as _
+
 HUNDRED = Decimal("100")
+
+# The five parts of the score (SPEC §6), in order: key and label. Declared here once; the weights
+# (``Contract.weight_<key>``), the performance rules, forms and the API schema read it.
+SCORE_PARTS = [
+    ("data_maintenance", _("日常数据维护")),
+    ("responsiveness", _("响应度")),
+    ("completion", _("完成率")),
+    ("satisfaction", _("满意率")),
+    ("attendance", _("出勤率")),
+]
 
 
 @dataclass(frozen=True)

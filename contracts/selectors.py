@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404
 
 from common import clock
 
+from .calendar import get_calendar
 from .models import Contract, ServiceScope
+from .workdays import CalendarNotLoaded
 
 SESSION_KEY = "contract_in_use"
 
@@ -57,3 +59,26 @@ def contract_detail(pk: int) -> Contract:
 
 def active_scopes(contract: Contract):
     return contract.scopes.filter(is_active=True).order_by("order", "id")
+
+
+# --- the home page ------------------------------------------------------------------------------------
+
+
+def today_panel(contract) -> dict:
+    """Today's working-day status and the next holiday, or the pending state if not loaded."""
+    today = clock.today()
+    calendar = get_calendar(contract)
+    panel = {"today": today}
+    try:
+        panel["day"] = calendar.day(today)
+        periods = [
+            p
+            for year in (today.year, today.year + 1)
+            if calendar.knows_year(year)
+            for p in calendar.holiday_periods(year)
+        ]
+        panel["next_holiday"] = next((p for p in periods if p.end >= today), None)
+        panel["next_year_missing"] = not calendar.knows_year(today.year + 1)
+    except CalendarNotLoaded as exc:
+        panel["not_loaded"] = exc.year
+    return panel

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from common import clock
+from common import clock, hooks
 from common.audit import diff, log_action, snapshot
 from common.errors import ServiceError
 
@@ -49,10 +49,26 @@ def contract_terms_snapshot(contract: Contract) -> dict:
     return data
 
 
+def check_payment_terms(contract: Contract) -> None:
+    """The advance may not exceed what the lowest tier earns: else the final would have to be negative
+    and advance + final = total × tier could not hold (SPEC §7, issue 11)."""
+    lowest = min((t.pay_ratio for t in contract.tiers.all()), default=None)
+    if lowest is not None and contract.advance_ratio > lowest:
+        raise ServiceError(
+            {
+                "advance_ratio": [
+                    f"预付款比例 {contract.advance_ratio.normalize():f}% 高于付款档位表的最低付款比例"
+                    f" {lowest.normalize():f}%：得分落在最低档时预付款将超过应付总额。"
+                ]
+            }
+        )
+
+
 def _check_related(contract: Contract) -> None:
     errors = rules.tier_table_errors([t.as_rule() for t in contract.tiers.all()])
     if errors:
         raise ServiceError({"__all__": errors})
+    check_payment_terms(contract)
     minutes_per_day = contract.working_hours.minutes_per_day
     priorities = set()
     for target in contract.sla_targets.all():
@@ -105,6 +121,8 @@ def contract_save(*, form, formsets: Sequence, actor) -> Contract:
         formset.save()
     contract.full_clean()
     _check_related(contract)
+    if not creating:
+        hooks.run("contract.terms_saved", contract=contract)  # payments: nothing paid above what is due
     after = contract_terms_snapshot(contract)
     if creating:
         log_action("contract.create", actor=actor, obj=contract, changes=after)
@@ -183,4 +201,7 @@ def calendar_load_year(*, year: int, days: Sequence[NoticeDay], source: str, act
         obj=calendar_year,
         changes={"year": year, "source": source, "days": [before, after]},
     )
+    # Every deadline that was 待定 (requests, sign-off forms, surveys) is filled now, in this transaction;
+    # payment due dates are computed on reading. (The higher apps declare the hook: common.hooks.)
+    hooks.run("calendar.loaded", year=year, actor=actor)
     return calendar_year

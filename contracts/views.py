@@ -165,6 +165,15 @@ def contract_switch(request):
     return HttpResponseRedirect(target)
 
 
+def _first_year_to_load() -> int:
+    """The first year from this one on that neither the package nor the bureau admin has loaded."""
+    calendar = get_calendar()
+    year = clock.today().year
+    while calendar.knows_year(year) and year < 2100:
+        year += 1
+    return year
+
+
 def _year_param(request) -> int:
     try:
         year = int(request.GET.get("year") or clock.today().year)
@@ -215,5 +224,7 @@ def calendar_load(request):
             )
             return redirect(f"{reverse('contracts:calendar')}?year={form.cleaned_data['year']}")
     else:
-        form = CalendarLoadForm(initial={"year": _year_param(request)})
+        form = CalendarLoadForm(
+            initial={"year": _year_param(request) if "year" in request.GET else _first_year_to_load()}
+        )
     return render(request, "contracts/calendar_load.html", {"form": form})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from django.utils.translation import gettext_lazy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_SCAN_DAYS = 3700  # no rule of the contract looks further than ten years ahead
@@ -45,6 +46,14 @@ class Override:
     name: str = ""
 
 
+DAY_KIND_LABELS = {
+    "workday": gettext_lazy("工作日"),
+    "weekend": gettext_lazy("休息日"),
+    "holiday": gettext_lazy("法定节假日"),
+    "makeup": gettext_lazy("调休上班"),
+}
+
+
 @dataclass(frozen=True)
 class DayInfo:
     date: dt.date
@@ -55,9 +64,7 @@ class DayInfo:
 
     @property
     def label(self) -> str:
-        return {"workday": "工作日", "weekend": "休息日", "holiday": "法定节假日", "makeup": "调休上班"}[
-            self.kind
-        ]
+        return str(DAY_KIND_LABELS[self.kind])
 
 
 @dataclass(frozen=True)
@@ -172,12 +179,17 @@ class WorkCalendar:
     def workday_on_or_after(self, day: dt.date) -> dt.date:
         return day if self.is_workday(day) else self.workday_after(day, 1)
 
-    def workday_before(self, day: dt.date) -> dt.date:
+    def workday_before(self, day: dt.date, n: int = 1) -> dt.date:
+        """The n-th working day strictly before ``day`` (``day`` itself for n = 0)."""
+        if n < 0:
+            raise ValueError("n must not be negative")
         current = day
         for _ in range(MAX_SCAN_DAYS):
+            if n == 0:
+                return current
             current -= dt.timedelta(days=1)
             if self.is_workday(current):
-                return current
+                n -= 1
         raise ValueError("no working day found within ten years")
 
     def signoff_due(self, day: dt.date, workdays: int = 1) -> dt.date:

@@ -13,8 +13,10 @@ from common import clock
 from common.models import Notification
 from common.notifications import email_muted
 
+from .agreement import load_agreement
 from .contracts import load_contracts
 from .jobs import load_jobs
+from .kb import load_kb
 from .payments import load_payments
 from .people import is_loaded, load_people
 from .performance import load_performance
@@ -30,9 +32,11 @@ STEPS = [
     # steps of the apps above go here, in the order of the floors
     ("jobs", load_jobs),
     ("tickets", load_tickets),
+    ("kb", load_kb),
     ("rosters", load_rosters),
     ("performance", load_performance),
     ("payments", load_payments),
+    ("agreement", load_agreement),
     ("reports", load_reports),
 ]
 

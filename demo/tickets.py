@@ -576,9 +576,7 @@ def load_current(ctx) -> None:
     u = ctx.users
 
     def day(n: int) -> dt.date:
-        d = cal.workday_on_or_after(anchor) if n == 0 else anchor
-        for _ in range(n):
-            d = cal.workday_before(d)
+        d = cal.workday_on_or_after(anchor) if n == 0 else cal.workday_before(anchor, n)
         return min(d, anchor)
 
     def when(n: int, hour: int, minute: int = 0) -> dt.datetime:

@@ -10,7 +10,12 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"portal_name": settings.PORTAL_NAME}
-    return {
+    # Once per request: the home page renders each panel with the request (issue 14: 5 panels ran
+    # the header's queries 5 times over).
+    cached = getattr(request, "_portal_context", None)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
+    context = {
         "portal_name": settings.PORTAL_NAME,
         "nav_items": nav_for(user),
         "unread_notifications": unread_count(user),
@@ -18,3 +23,5 @@ def portal(request):
         "switchable_contracts": contract_list() if user.has_perm("contracts.view_contract") else [],
         "current_url_name": getattr(getattr(request, "resolver_match", None), "view_name", ""),
     }
+    request._portal_context = (user.pk, context)
+    return context

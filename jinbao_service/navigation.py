@@ -14,7 +14,11 @@ from common.navigation import NavItem
 HOME = NavItem(_("首页"), "home", "house", order=0)
 
 GROUPS = [
-    (_("服务请求"), "inboxes", ["tickets:list", "tickets:create", "tickets:signoff_list"]),
+    (
+        _("服务请求"),
+        "inboxes",
+        ["tickets:list", "tickets:create", "tickets:signoff_list", "tickets:support_list"],
+    ),
     (_("驻场"), "people", ["rosters:roster", "rosters:worklog_list"]),
     (
         _("考核与付款"),
@@ -25,9 +29,13 @@ GROUPS = [
     (
         _("合同与设置"),
         "gear",
-        ["contracts:list", "contracts:calendar", "jobs:list", "accounts:departments", "payments:token_list"],
+        ["contracts:list", "contracts:changes", "contracts:calendar", "jobs:list", "accounts:departments"],
     ),
-    (_("安全管理"), "shield-lock", ["security:users", "security:permissions", "security:lockouts"]),
+    (
+        _("安全管理"),
+        "shield-lock",
+        ["security:users", "security:permissions", "security:lockouts", "tokens:list"],
+    ),
 ]
 
 

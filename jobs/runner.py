@@ -9,7 +9,10 @@ from collections.abc import Callable, Iterable
 
 from celery import shared_task
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
+from accounts.roles import Role
+from accounts.selectors import active_users
 from common import clock
 from common.notifications import notify
 
@@ -18,18 +21,12 @@ from .models import JobRun, Reminder
 
 def people(*roles: str) -> list:
     """The active users of these roles: the recipients of a job's reminder."""
-    from accounts.models import User
-
-    return list(User.objects.filter(role__in=roles, is_active=True))
+    return list(active_users(*roles))
 
 
 def calendar_pending(job: str, today: dt.date, exc) -> str:
     """A job cannot tell working days in a year the calendar does not know: remind the bureau admin
     (once a day) to load it, and report the job as pending (``exc`` is a ``CalendarNotLoaded``)."""
-    from django.urls import reverse
-
-    from accounts.roles import Role
-
     remind_once(
         job=job,
         key=f"calendar-missing:{exc.year}:{today.isoformat()}",

@@ -67,4 +67,8 @@ def next_run(periodic_task, now: dt.datetime) -> dt.datetime | None:
         return None
     schedule_obj = periodic_task.schedule
     last = periodic_task.last_run_at or now
-    return now + schedule_obj.remaining_estimate(last)
+    moment = now + schedule_obj.remaining_estimate(last)
+    # remaining_estimate() measures from its own "now", a little later than ours: the sum lands
+    # a few microseconds before the minute (07:59:59.99 for 08:00). Crontab entries fire on whole
+    # minutes, so round to the nearest one.
+    return (moment + dt.timedelta(seconds=30)).replace(second=0, microsecond=0)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django_celery_beat.models import PeriodicTask
 
 from common import clock
@@ -26,9 +28,16 @@ def job_rows() -> list[JobRow]:
     specs = schedule()
     names = [s.name for s in specs]
     periodic = {p.name: p for p in PeriodicTask.objects.filter(name__in=names).select_related("crontab")}
-    # one indexed query per declared job: the count depends on the schedule, not on the history
+    # one query for the last run of every job (a window over the runs; the history is a few rows a day)
     last_runs = {
-        name: JobRun.objects.filter(job=name).order_by("-started_at", "-id").first() for name in names
+        run.job: run
+        for run in JobRun.objects.filter(job__in=names)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("job")], order_by=[F("started_at").desc(), F("id").desc()]
+            )
+        )
+        .filter(rank=1)
     }
     since = clock.now() - dt.timedelta(days=30)
     failures: dict[str, int] = {}
@@ -65,3 +74,25 @@ def home_initializations(request, contract):
     if not pending:
         return None
     return {"pending": pending}
+
+
+def delivery_status() -> dict:
+    """What waits to be sent, for the jobs page (three queries): tasks in the outbox (the broker was
+    away) and e-mails not yet accepted by the mail server (retried with back-off, or refused for good)."""
+    from django.db.models import Count, Min, Q
+
+    from common.models import Notification, OutboxMessage
+
+    outbox = OutboxMessage.objects.filter(sent_at__isnull=True).aggregate(
+        count=Count("id"), oldest=Min("created_at")
+    )
+    unsent = Notification.objects.filter(email=True, emailed_at__isnull=True)
+    tried = list(
+        unsent.filter(email_attempts__gt=0).select_related("recipient").order_by("email_retry_at", "-pk")[:20]
+    )
+    return {
+        "outbox": outbox,
+        "mail_pending": unsent.filter(~Q(email_attempts__gt=0, email_retry_at__isnull=True)).count(),
+        "mail_retrying": [n for n in tried if n.email_retry_at is not None][:10],
+        "mail_failed": [n for n in tried if n.email_retry_at is None][:10],
+    }

@@ -1,4 +1,3 @@
-from celery import current_app as celery_app
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.audit import log_action
+from common.outbox import enqueue
 from common.permissions import require_perm
 from contracts.selectors import contract_in_use
 
@@ -26,9 +26,21 @@ def job_list(request):
             "rows": selectors.job_rows(),
             "failures": selectors.recent_failures(),
             "reminders": Reminder.objects.all()[:15],
+            "delivery": selectors.delivery_status(),
             "can_run": request.user.has_perm("jobs.run_job"),
+            "panels": _app_panels(request),
         },
     )
+
+
+def _app_panels(request) -> list[str]:
+    """Panels of the apps above (``job_panels`` on their AppConfig: dotted paths of functions
+    ``(request) -> html``), e.g. the robot messages that failed."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    paths = [p for cfg in apps.get_app_configs() for p in getattr(cfg, "job_panels", ())]
+    return [html for p in paths if (html := import_string(p)(request))]
 
 
 @require_POST
@@ -38,11 +50,17 @@ def job_run_now(request, name: str):
     if spec is None:
         messages.error(request, _("没有这个定时任务。"))
         return redirect("jobs:list")
-    # enqueued after the commit, like every task of the portal (the audit entry is written first)
-    transaction.on_commit(lambda: celery_app.send_task(spec.name))
-    log_action(
-        "job.run_now", actor=request.user, object_type="job", object_id=spec.name, object_repr=str(spec.title)
-    )
+    with transaction.atomic():
+        log_action(
+            "job.run_now",
+            actor=request.user,
+            object_type="job",
+            object_id=spec.name,
+            object_repr=str(spec.title),
+        )
+        # through the outbox, like every task of the portal: sent after the commit, or by the relay
+        # when the broker is away
+        enqueue(spec.name, {})
     messages.success(request, _("已将“%(title)s”交给后台执行，稍后刷新查看结果。") % {"title": spec.title})
     return redirect("jobs:list")
 

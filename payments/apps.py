@@ -7,7 +7,6 @@ from common.navigation import NavItem
 VIEW = "payments.view_payment"
 NOTICES = "payments.view_paymentnotice"
 API = "payments.view_settlement_api"
-TOKENS = {"payments.view_apitoken", "payments.add_apitoken", "payments.change_apitoken"}
 
 
 class PaymentsConfig(AppConfig):
@@ -16,20 +15,10 @@ class PaymentsConfig(AppConfig):
 
     nav_items = [
         NavItem(_("付款"), "payments:dashboard", "cash-coin", perms=(VIEW,), order=40),
-        # In the menu of the system administrator (who administers accounts); the bureau admin, whose menu
-        # is full, reaches it from the 付款 page.
-        NavItem(
-            _("接口令牌"),
-            "payments:token_list",
-            "key",
-            perms=("payments.view_apitoken",),
-            any_perms=("accounts.add_user",),
-            order=88,
-        ),
     ]
 
     # Finance reads and records payments and issues notices; the bureau admin and the PM read.
-    # The bureau admin and the system administrator manage the API tokens.
+    # (API tokens: the api app.)
     role_permissions = {
         "finance": {
             VIEW,
@@ -39,9 +28,14 @@ class PaymentsConfig(AppConfig):
             "payments.add_paymentnotice",
             API,
         },
-        "bureau_admin": {VIEW, NOTICES, API, *TOKENS},
+        "bureau_admin": {VIEW, NOTICES, API},
         "pm": {VIEW, NOTICES, API},
-        "sysadmin": set(TOKENS),
+    }
+
+    # Lower apps' writes that could make the valid payments exceed what is due (common.hooks).
+    hooks = {
+        "score.before_unlock": ["payments.services.refuse_unlock_after_final_paid"],
+        "contract.terms_saved": ["payments.services.refuse_terms_below_paid"],
     }
 
     home_panels = [

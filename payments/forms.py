@@ -51,19 +51,3 @@ class VoidForm(forms.Form):
 
 class NoticeForm(forms.Form):
     kind = forms.ChoiceField(label=_("款项"), choices=PaymentKind.choices)
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(label=_("用途"), max_length=80, help_text=_("如：市人社局结算系统"))
-    user = forms.ModelChoiceField(
-        label=_("代表用户"),
-        queryset=None,
-        help_text=_("接口以该用户的身份读取数据；只能选择财务、局信息化管理员或项目经理。"),
-    )
-
-    def __init__(self, *args, owners=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = owners
-        self.fields["user"].label_from_instance = lambda u: (
-            f"{u.display_name}（{u.username}，{u.role_label}）"
-        )

@@ -1,5 +1,5 @@
-"""Payments of SPEC §7: the advance and the final payment as recorded by finance, the printable payment
-notice (a frozen snapshot), and the tokens the city's systems use to read the settlement API.
+"""Payments of SPEC §7: the advance and the final payment as recorded by finance, and the printable
+payment notice (a frozen snapshot). (API tokens live in the ``api`` app.)
 
 What is due, when, and what has accrued is computed (``payments.selectors.settlement``) from the
 contract's terms, the working-day calendar, the score and these records; it is never stored.
@@ -7,7 +7,6 @@ contract's terms, the working-day calendar, the score and these records; it is n
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
@@ -69,6 +69,15 @@ class Payment(models.Model):
                 condition=Q(invoice_received=False) | Q(invoice_received_on__isnull=False),
                 name="payment_invoice_has_date",
             ),
+            # One bank transfer is recorded once: its reference (凭证号) is unique per contract among valid
+            # payments, whatever the letter case; voiding a record frees its reference (issue 11).
+            models.UniqueConstraint(
+                "contract",
+                Upper("reference"),
+                condition=Q(voided_at__isnull=True),
+                name="payment_reference_unique_valid",
+                violation_error_message=_("同一合同中，有效付款记录的凭证号不能重复。"),
+            ),
         ]
         indexes = [models.Index(fields=["contract", "kind"], name="payment_contract_kind_idx")]
 
@@ -78,6 +87,12 @@ class Payment(models.Model):
     @property
     def is_void(self) -> bool:
         return self.voided_at is not None
+
+
+def normalize_reference(reference: str) -> str:
+    """A transfer reference as stored and compared: without any blanks (copied from a bank statement,
+    "HX 2023 0001" and "HX20230001" are the same transfer)."""
+    return "".join((reference or "").split())
 
 
 class PaymentNotice(models.Model):
@@ -101,49 +116,3 @@ class PaymentNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-class ApiToken(models.Model):
-    """A key for ``Authorization: Token <key>``. Only its SHA-256 is stored; the key is shown once.
-
-    It acts as its user: the API answers only while that user is active and may read settlements."""
-
-    name = models.CharField(_("用途"), max_length=80, help_text=_("如：市人社局结算系统"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("代表用户"),
-        on_delete=models.PROTECT,
-        related_name="api_tokens",
-    )
-    prefix = models.CharField(_("前缀"), max_length=8)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
-    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("吊销人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("接口令牌")
-        verbose_name_plural = _("接口令牌")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None

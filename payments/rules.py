@@ -1,9 +1,12 @@
 """The payment rules of SPEC §7 and the contract's 第四条 / 第八条 as pure functions (no ORM).
 
 - Advance: ``advance_ratio`` % of the total, due ``advance_due_workdays`` working days after signing.
-- Final: total × tier − advance paid, due ``final_due_workdays`` working days after the period ends.
+- Final: total × tier − the advance instalment (whether or not it has been paid: what is still owed of
+  the advance stays owed under the advance, with its own late fee), due ``final_due_workdays`` working
+  days after the period ends. So advance + final = total × tier at every moment (issue 11).
 - Late fee: ``late_fee_per_mille`` ‰ of the contract total for each full ``late_fee_period_days`` days
-  late (the contract: 每逾期十日 … 合同总金额 1‰), counted until the instalment is paid in full.
+  late (the contract: 每逾期十日 … 合同总金额 1‰), counted until the instalment is paid in full. One
+  period's fee is rounded to the fen, then multiplied by the number of full periods (SPEC §7).
 - Two months late (``termination_months`` calendar months, "the same day N months later, clamped to the
   month's end"): the vendor may terminate and ``termination_penalty_ratio`` % of the total is due.
 All numbers come from the contract; the due dates from the working-day calendar (the caller's job).
@@ -30,10 +33,12 @@ def earned_amount(total: Decimal, pay_ratio: Decimal) -> Decimal:
     return quantize(Decimal(total) * Decimal(pay_ratio) / 100)
 
 
-def final_amount(total: Decimal, pay_ratio: Decimal, advance_paid: Decimal) -> Decimal:
-    """total × tier − advance paid; never below zero (an advance above what the score earns is not
-    clawed back by this rule: the notice shows zero)."""
-    return max(ZERO, earned_amount(total, pay_ratio) - quantize(Decimal(advance_paid)))
+def final_amount(total: Decimal, pay_ratio: Decimal, advance: Decimal) -> Decimal:
+    """total × tier − the advance instalment (its amount, paid or not: SPEC §7 as corrected).
+
+    Never below zero; the contract settings refuse an advance ratio above the lowest tier's pay ratio
+    (``contracts.services.check_payment_terms``), so advance + final = total × tier always holds."""
+    return max(ZERO, earned_amount(total, pay_ratio) - quantize(Decimal(advance)))
 
 
 def days_late(due_on: dt.date, settled_on: dt.date) -> int:
@@ -47,9 +52,15 @@ def late_periods(days: int, period_days: int) -> int:
     return max(0, days) // period_days
 
 
+def period_fee(total: Decimal, per_mille: Decimal) -> Decimal:
+    """The fee of one full period, rounded to the fen."""
+    return quantize(Decimal(total) * Decimal(per_mille) / 1000)
+
+
 def late_fee(total: Decimal, per_mille: Decimal, period_days: int, days: int) -> Decimal:
-    """per_mille ‰ of the total for each full period of ``period_days`` days late."""
-    return quantize(Decimal(total) * Decimal(per_mille) / 1000 * late_periods(days, period_days))
+    """per_mille ‰ of the total for each full period of ``period_days`` days late: one period's fee
+    rounded to the fen, times the number of full periods (so the figures multiply up)."""
+    return period_fee(total, per_mille) * late_periods(days, period_days)
 
 
 def termination_from(due_on: dt.date, months: int) -> dt.date:

@@ -15,15 +15,17 @@ from functools import cached_property
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 
 from common import clock
+from common.money import format_cny
 from contracts.calendar import get_calendar
 from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
 from performance.selectors import Evidence, ScoreCard, final_score
 
 from . import rules
-from .models import ApiToken, Payment, PaymentKind, PaymentNotice
+from .models import Payment, PaymentKind, PaymentNotice
 
 ZERO = Decimal("0.00")
 
@@ -36,11 +38,11 @@ class Status:
     PAID_LATE = "paid_late"  # paid in full after the due date
 
     LABELS = {
-        PENDING: "期限待定",
-        NOT_DUE: "未到期",
-        OVERDUE: "已逾期",
-        PAID: "已按期付清",
-        PAID_LATE: "逾期付清",
+        PENDING: gettext_lazy("期限待定"),
+        NOT_DUE: gettext_lazy("未到期"),
+        OVERDUE: gettext_lazy("已逾期"),
+        PAID: gettext_lazy("已按期付清"),
+        PAID_LATE: gettext_lazy("逾期付清"),
     }
 
 
@@ -112,6 +114,16 @@ class Instalment:
         return rules.termination_from(self.due_on, self.terms.termination_months)
 
     @property
+    def suspension_from(self) -> dt.date | None:
+        """第八条(2): the vendor may suspend service from the first day the payment is late."""
+        return self.due_on + dt.timedelta(days=1) if self.due_on is not None else None
+
+    @property
+    def suspension_right(self) -> bool:
+        """While the instalment is late and not paid in full (issue 18 item 5)."""
+        return self.settled_on is None and self.due_on is not None and self.today > self.due_on
+
+    @property
     def status(self) -> str:
         if self.settled_on is not None:
             return Status.PAID_LATE if self.days_late else Status.PAID
@@ -121,7 +133,7 @@ class Instalment:
 
     @property
     def status_label(self) -> str:
-        return Status.LABELS[self.status]
+        return str(Status.LABELS[self.status])
 
     @property
     def status_badge(self) -> str:
@@ -177,6 +189,10 @@ class Settlement:
         return any(i.termination_right for i in self.instalments)
 
     @property
+    def suspension_from(self) -> dt.date | None:
+        return min((i.suspension_from for i in self.instalments if i.suspension_right), default=None)
+
+    @property
     def termination_penalty(self) -> Decimal:
         penalty = rules.termination_penalty(
             self.contract.total_amount, self.contract.termination_penalty_ratio
@@ -217,8 +233,17 @@ def settlement(
     today = today or clock.today()
     calendar = calendar or get_calendar(contract)
     card = card or final_score(contract, evidence=evidence)
+    payments = list(valid_payments(contract).select_related("recorded_by"))
+    return assemble(contract, card=card, payments=payments, calendar=calendar, today=today)
+
+
+def assemble(
+    contract: Contract, *, card: ScoreCard, payments: list[Payment], calendar: WorkCalendar, today: dt.date
+) -> Settlement:
+    """The settlement from what has been read (no query): the score card (its tier and lock), the valid
+    payments, the calendar. Pure, so that the property tests can replay thousands of sequences."""
     by_kind: dict[str, list[Payment]] = {k: [] for k in PaymentKind.values}
-    for payment in valid_payments(contract).select_related("recorded_by"):
+    for payment in payments:
         by_kind[payment.kind].append(payment)
     terms = terms_of(contract)
     total = contract.total_amount
@@ -237,10 +262,10 @@ def settlement(
     )
     final_due, final_reason = _due(calendar, contract.end_on, contract.final_due_workdays)
     if card.tier is not None:
-        amount = rules.final_amount(total, card.tier.pay_ratio, advance.paid)
+        amount = rules.final_amount(total, card.tier.pay_ratio, advance.amount)
         basis = (
             f"合同总额 × {card.tier.pay_ratio.normalize():f}%（得分 {card.total}）"
-            f" − 已付预付款 {advance.paid:,.2f}"
+            f" − 预付款 {format_cny(advance.amount)}（无论是否已付清）"
         )
     else:
         amount, basis = None, "得分待定"
@@ -259,6 +284,34 @@ def settlement(
     return Settlement(contract, card, [advance, final], today)
 
 
+def refusal(state: Settlement, kind: str, amount: Decimal) -> tuple[str | None, str] | None:
+    """Why a payment of ``amount`` against the instalment ``kind`` cannot be recorded now, as
+    ``(form field or None, message with the figures)``; None if it can (issue 11)."""
+    instalment = state.advance if kind == PaymentKind.ADVANCE else state.final
+    if kind == PaymentKind.FINAL and not state.card.locked:
+        return None, "最终得分尚未锁定，尾款金额未定：请局信息化管理员锁定最终得分后再登记尾款。"
+    if instalment.amount is None:
+        return None, f"{instalment.label}金额待定，暂不能登记。"
+    if amount > instalment.outstanding:
+        return (
+            "amount",
+            f"{instalment.label}应付 {format_cny(instalment.amount)}，"
+            f"已付 {format_cny(instalment.paid)}，本次最多 {format_cny(instalment.outstanding)}。",
+        )
+    return None
+
+
+def unlock_refusal(state: Settlement) -> str | None:
+    """Why the final score may not be unlocked now: the final was paid on it, and a new score could
+    earn less than has been paid (issue 11). Finance voids the final payments first."""
+    if state.final.paid > 0:
+        return (
+            f"尾款已按锁定的得分登记付款 {format_cny(state.final.paid)}："
+            "解锁后得分和付款比例可能变化，已付金额可能超过应付。如确需调整得分，请先作废尾款付款记录。"
+        )
+    return None
+
+
 def payments_for(contract: Contract) -> QuerySet[Payment]:
     """Every payment record of the contract, voided ones included (shown struck through)."""
     return (
@@ -268,29 +321,12 @@ def payments_for(contract: Contract) -> QuerySet[Payment]:
     )
 
 
-def payment_for(contract: Contract, pk: int) -> Payment:
-    return get_object_or_404(Payment.objects.select_related("contract"), contract=contract, pk=pk)
-
-
 def notices_for(contract: Contract) -> QuerySet[PaymentNotice]:
     return PaymentNotice.objects.filter(contract=contract).select_related("issued_by")
 
 
 def notice_for(pk: int) -> PaymentNotice:
     return get_object_or_404(PaymentNotice.objects.select_related("contract"), pk=pk)
-
-
-def tokens() -> QuerySet[ApiToken]:
-    return ApiToken.objects.select_related("user", "created_by", "revoked_by")
-
-
-def token_owners():
-    """Active users who may read the settlement API (finance, the bureau admin, the PM)."""
-    from accounts.models import User
-    from accounts.roles import role_permissions
-
-    roles = [role for role, perms in role_permissions().items() if "payments.view_settlement_api" in perms]
-    return User.objects.filter(is_active=True, role__in=roles).order_by("role", "username")
 
 
 # --- home panel -------------------------------------------------------------------------------------------

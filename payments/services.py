@@ -4,7 +4,6 @@ record, issue a payment notice, manage API tokens. Each runs in a transaction wi
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import uuid
 from decimal import Decimal
 
@@ -17,9 +16,40 @@ from common.money import cny_uppercase, format_cny, quantize
 from contracts.models import Contract
 
 from . import selectors
-from .models import ApiToken, Payment, PaymentKind, PaymentNotice, hash_key
+from .models import Payment, PaymentKind, PaymentNotice, normalize_reference
 
 PAYMENT_FIELDS = ["kind", "paid_on", "amount", "reference", "invoice_received", "invoice_number", "note"]
+
+
+class DuplicateReference(ServiceError):
+    """The transfer's reference is already on a valid payment of the contract: ``existing`` is that
+    record (the form links to it)."""
+
+    def __init__(self, existing: Payment):
+        self.existing = existing
+        super().__init__(
+            {
+                "reference": [
+                    f"凭证号 {existing.reference} 已用于 {existing.paid_on:%Y-%m-%d} 登记的"
+                    f"{existing.get_kind_display()} {format_cny(existing.amount)}（登记人"
+                    f" {existing.recorded_by.display_name}）：同一笔电汇只能登记一次。"
+                    "如原记录有误，请先作废原记录再重新登记。"
+                ]
+            }
+        )
+
+
+def duplicate_of(contract: Contract, reference: str) -> Payment | None:
+    """The valid payment of the contract that already carries this reference, if any."""
+    reference = normalize_reference(reference)
+    if not reference:
+        return None
+    return (
+        Payment.objects.filter(contract=contract, voided_at__isnull=True, reference__iexact=reference)
+        .select_related("recorded_by")
+        .order_by("id")
+        .first()
+    )
 
 
 def _require(condition: bool, message: str) -> None:
@@ -64,9 +94,12 @@ def payment_record(
             )
     except IntegrityError:
         existing = Payment.objects.filter(token=token).first()
-        if existing is None:
-            raise
-        return existing, False
+        if existing is not None:
+            return existing, False
+        first = duplicate_of(contract, reference)
+        if first is not None:  # the same transfer, committed by another form in the meantime
+            raise DuplicateReference(first) from None
+        raise
     return payment, created
 
 
@@ -90,29 +123,26 @@ def _record(*, contract, kind, paid_on, amount, reference, actor, token, **extra
         )
     if amount <= 0:
         errors.setdefault("amount", []).append("金额必须大于零。")
+    reference = normalize_reference(reference)
+    if not reference:
+        errors.setdefault("reference", []).append("请填写电汇凭证号或银行流水号。")
     if extra.get("invoice_received") and not extra.get("invoice_received_on"):
         errors.setdefault("invoice_received_on", []).append("已收到发票时请填写收票日期。")
     if errors:
         raise ServiceError(errors)
-    state = selectors.settlement(contract, today=today)
-    instalment = state.advance if kind == PaymentKind.ADVANCE else state.final
-    if kind == PaymentKind.FINAL and not state.card.locked:
-        raise ServiceError("最终得分尚未锁定，尾款金额未定：请局信息化管理员锁定最终得分后再登记尾款。")
-    if instalment.outstanding is not None and amount > instalment.outstanding:
-        raise ServiceError(
-            {
-                "amount": [
-                    f"{instalment.label}应付 {format_cny(instalment.amount)}，"
-                    f"已付 {format_cny(instalment.paid)}，本次最多 {format_cny(instalment.outstanding)}。"
-                ]
-            }
-        )
+    first = duplicate_of(contract, reference)
+    if first is not None:
+        raise DuplicateReference(first)
+    refused = selectors.refusal(selectors.settlement(contract, today=today), kind, amount)
+    if refused is not None:
+        field, message = refused
+        raise ServiceError({field: [message]} if field else message)
     payment = Payment(
         contract=contract,
         kind=kind,
         paid_on=paid_on,
         amount=amount,
-        reference=(reference or "").strip(),
+        reference=reference,
         invoice_received=bool(extra.get("invoice_received")),
         invoice_number=(extra.get("invoice_number") or "").strip(),
         invoice_received_on=extra.get("invoice_received_on"),
@@ -125,6 +155,26 @@ def _record(*, contract, kind, paid_on, amount, reference, actor, token, **extra
     payment.save(force_insert=True)
     log_action("payment.record", actor=actor, obj=payment, changes=snapshot(payment, PAYMENT_FIELDS))
     return payment, True
+
+
+def refuse_unlock_after_final_paid(*, contract: Contract) -> None:
+    """Hook ``score.before_unlock``: the final instalment was paid on the locked score; unlocking could
+    lower the tier below what has been paid (issue 11). Finance voids the final payments first."""
+    refused = selectors.unlock_refusal(selectors.settlement(contract))
+    if refused:
+        raise ServiceError(refused)
+
+
+def refuse_terms_below_paid(*, contract: Contract) -> None:
+    """Hook ``contract.terms_saved``: new terms (total, advance ratio, tiers) must still cover what has
+    been paid under each instalment."""
+    state = selectors.settlement(contract)
+    for instalment in state.instalments:
+        if instalment.amount is not None and instalment.paid > instalment.amount:
+            raise ServiceError(
+                f"按新的合同条款，{instalment.label}应付 {format_cny(instalment.amount)}，"
+                f"但已登记付款 {format_cny(instalment.paid)}：已付金额不能超过应付金额。"
+            )
 
 
 @transaction.atomic
@@ -276,60 +326,3 @@ def notice_issue(*, contract: Contract, kind: str, actor) -> PaymentNotice:
         changes={"kind": kind, "amount": notice.snapshot["outstanding"], "due_on": notice.snapshot["due_on"]},
     )
     return notice
-
-
-# --- API tokens -----------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def token_create(*, name: str, user, actor) -> tuple[ApiToken, str]:
-    """A new API key acting as ``user``; returns the token and the key, which is never shown again."""
-    _require(actor.has_perm("payments.add_apitoken"), "只有局信息化管理员或系统管理员可以创建接口令牌。")
-    name = (name or "").strip()
-    if not name:
-        raise ServiceError({"name": ["请填写用途。"]})
-    if not (user.is_active and user.has_perm("payments.view_settlement_api")):
-        raise ServiceError(
-            {"user": ["令牌只能代表财务、局信息化管理员或项目经理（可读取结算数据的在职用户）。"]}
-        )
-    key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        name=name[:80],
-        user=user,
-        prefix=key[:8],
-        key_hash=hash_key(key),
-        created_by=actor,
-        created_at=clock.now(),
-    )
-    log_action("api_token.create", actor=actor, obj=token, changes={"name": name, "user": user.username})
-    return token, key
-
-
-@transaction.atomic
-def token_revoke(*, token: ApiToken, actor) -> ApiToken:
-    _require(actor.has_perm("payments.change_apitoken"), "只有局信息化管理员或系统管理员可以吊销接口令牌。")
-    claimed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=clock.now(), revoked_by=actor
-    )
-    if claimed != 1:
-        raise ConcurrentChange("该令牌已被吊销。")
-    token.refresh_from_db()
-    log_action("api_token.revoke", actor=actor, obj=token, changes={"name": token.name})
-    return token
-
-
-def token_authenticate(key: str):
-    """The active user behind an API key, or None (unknown, revoked, or its user inactive)."""
-    if not key:
-        return None
-    token = (
-        ApiToken.objects.filter(key_hash=hash_key(key), revoked_at__isnull=True)
-        .select_related("user")
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
-    now = clock.now()
-    if token.last_used_at is None or (now - token.last_used_at) > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user

@@ -14,6 +14,4 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/issue/", views.notice_issue, name="notice_issue"),
     path("notices/<int:pk>/pdf/", views.notice_pdf, name="notice_pdf"),
-    path("tokens/", views.token_list, name="token_list"),
-    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

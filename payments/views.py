@@ -5,41 +5,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
-from common.errors import error_messages
+from common.errors import apply_service_error, error_messages
 from common.money import format_cny
-from common.pdf import render_pdf
+from common.pdf import pdf_response
 from common.permissions import require_perm
+from contracts.decorators import contract_required
 from contracts.rules import tier_bands
-from contracts.selectors import contract_in_use
 from performance import selectors as score_selectors
 
 from . import selectors, services
-from .forms import InvoiceForm, NoticeForm, PaymentForm, TokenForm, VoidForm
+from .forms import InvoiceForm, NoticeForm, PaymentForm, VoidForm
 from .models import Payment
 
 PAGE_SIZE = 25
 TOKEN_SESSION_KEY = "payments_new_api_key"  # noqa: S105 (a session key name, not a secret)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
-def _no_contract(request):
-    return render(request, "performance/no_contract.html")
 
 
 def _num(value) -> float | None:
@@ -80,10 +65,8 @@ def chart_data(state: selectors.Settlement, trend) -> dict:
 
 @require_GET
 @require_perm("payments.view_payment")
-def dashboard(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def dashboard(request, contract):
     evidence = score_selectors.Evidence(contract)
     state = selectors.settlement(contract, evidence=evidence)
     trend = score_selectors.monthly_trend(contract, evidence)
@@ -109,21 +92,18 @@ def dashboard(request):
 
 @require_GET
 @require_perm("payments.view_payment")
-def home_panel(request):
+@contract_required
+def home_panel(request, contract):
     """Finance's home panel, loaded after the page (see ``selectors.home_finance``)."""
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
     return render(request, "payments/home/finance.html", selectors.home_finance_panel(contract))
 
 
 @require_http_methods(["GET", "POST"])
 @require_perm("payments.add_payment")
-def payment_create(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def payment_create(request, contract):
     state = selectors.settlement(contract)
+    duplicate = None  # the valid payment that already carries the reference typed
     if request.method == "POST":
         form = PaymentForm(request.POST)
         if form.is_valid():
@@ -143,7 +123,8 @@ def payment_create(request):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_service_error(form, exc)
+                duplicate = getattr(exc, "existing", None)
             else:
                 if created:
                     messages.success(
@@ -164,7 +145,11 @@ def payment_create(request):
         if pending is not None:
             initial.update(kind=pending.kind, amount=pending.outstanding)
         form = PaymentForm(initial=initial)
-    return render(request, "payments/payment_form.html", {"contract": contract, "form": form, "state": state})
+    return render(
+        request,
+        "payments/payment_form.html",
+        {"contract": contract, "form": form, "state": state, "duplicate": duplicate},
+    )
 
 
 @require_GET
@@ -198,7 +183,7 @@ def payment_invoice(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已登记发票。"))
             return redirect(reverse("payments:payment_detail", args=[payment.pk]))
@@ -219,7 +204,7 @@ def payment_void(request, pk: int):
         try:
             services.payment_void(payment=payment, reason=form.cleaned_data["reason"], actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("付款记录已作废（保留记录与理由）。"))
             return redirect(reverse("payments:payment_detail", args=[payment.pk]))
@@ -238,10 +223,8 @@ def payment_void(request, pk: int):
 
 @require_GET
 @require_perm("payments.view_paymentnotice")
-def notice_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def notice_list(request, contract):
     page = Paginator(selectors.notices_for(contract), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -257,10 +240,8 @@ def notice_list(request):
 
 @require_POST
 @require_perm("payments.add_paymentnotice")
-def notice_issue(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def notice_issue(request, contract):
     form = NoticeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择款项。"))
@@ -279,62 +260,13 @@ def notice_issue(request):
 @require_perm("payments.view_paymentnotice")
 def notice_pdf(request, pk: int):
     notice = selectors.notice_for(pk)
-    data = render_pdf("payments/pdf/notice.html", {"notice": notice, "snap": notice.snapshot})
-    response = HttpResponse(data, content_type="application/pdf")
-    filename = f"payment-notice-{notice.number}.pdf"
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
-
-
-# --- API tokens -------------------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@require_perm("payments.view_apitoken")
-def token_list(request):
-    owners = selectors.token_owners()
-    can_add = request.user.has_perm("payments.add_apitoken")
-    form = TokenForm(request.POST or None, owners=owners)
-    if request.method == "POST":
-        if not can_add:
-            from common.permissions import deny
-
-            deny(request, "missing payments.add_apitoken")
-        if form.is_valid():
-            try:
-                token, key = services.token_create(
-                    name=form.cleaned_data["name"], user=form.cleaned_data["user"], actor=request.user
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                request.session[TOKEN_SESSION_KEY] = {"id": token.pk, "key": key}
-                return redirect(reverse("payments:token_list"))
-    new_key = request.session.pop(TOKEN_SESSION_KEY, None)
-    page = Paginator(selectors.tokens(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return pdf_response(
         request,
-        "payments/token_list.html",
-        {
-            "page": page,
-            "form": form,
-            "can_add": can_add,
-            "can_revoke": request.user.has_perm("payments.change_apitoken"),
-            "new_key": new_key,
-        },
+        "payments/pdf/notice.html",
+        {"notice": notice, "snap": notice.snapshot},
+        filename=f"payment-notice-{notice.number}.pdf",
+        what="payment_notice",
+        changes={"notice": notice.pk},
+        frozen=notice,
+        frozen_content=notice.snapshot,
     )
-
-
-@require_POST
-@require_perm("payments.change_apitoken")
-def token_revoke(request, pk: int):
-    token = get_object_or_404(selectors.tokens(), pk=pk)
-    try:
-        services.token_revoke(token=token, actor=request.user)
-    except ValidationError as exc:
-        for message in error_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("令牌“%(name)s”已吊销，使用它的请求将被拒绝。") % {"name": token.name})
-    return redirect(reverse("payments:token_list"))

@@ -34,6 +34,9 @@ class PerformanceConfig(AppConfig):
         "dept_head": {ANSWER},
     }
 
+    # Survey deadlines 待定 for a missing year are filled when the year is loaded (common.hooks).
+    hooks = {"calendar.loaded": ["performance.services.survey_fill_pending"]}
+
     home_panels = [
         HomePanel(
             roles=frozenset({"bureau_admin", "pm"}),

@@ -194,6 +194,9 @@ class SurveyAnswer(models.Model):
     level = models.CharField(_("满意程度"), max_length=20, choices=SatisfactionLevel.choices)
     comment = models.TextField(_("意见与建议"), blank=True)
     answered_at = models.DateTimeField(_("答复时间"), default=clock.now)
+    # Answered after the survey's deadline: accepted and counted (SPEC §6), marked for the record. Set
+    # on answering, or when the deadline becomes known (its year's calendar loaded) — issue 11.
+    late = models.BooleanField(_("逾期答复"), default=False)
 
     class Meta:
         ordering = ["survey", "department__order", "id"]

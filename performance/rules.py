@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from contracts.rules import Tier, tier_for
+from contracts.rules import SCORE_PARTS, Tier, tier_for
 
 PART_PLACES = Decimal("0.0001")
 TOTAL_PLACES = Decimal("0.01")
 SHARE_PLACES = Decimal("0.0001")
 SHANGHAI_MIDNIGHT = dt.time(0, 0)
 
-PART_KEYS = ("data_maintenance", "responsiveness", "completion", "satisfaction", "attendance")
-TICKET_PARTS = ("data_maintenance", "responsiveness", "completion")
+PART_KEYS = tuple(key for key, _label in SCORE_PARTS)  # declared once, in contracts.rules
+TICKET_PARTS = PART_KEYS[:3]  # the parts decided from service requests
 
 
 # --- periods ---------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Reads of the score and the surveys.
 
-The score is computed from live data: ``Evidence`` loads what a contract's score rests on once (one
-query for the requests, one for the survey answers, one attendance report) and every period — the
-contract period, each quarter and month — is judged from it in memory, so a page showing twelve
-months costs the same queries as one. A locked contract period reads its stored snapshot instead.
+The score is computed from live data: the ticket parts are counted in SQL from the score facts kept
+on write (``tickets.ScoreFact``, ``facts.ticket_counts``: one query for the contract period and every
+month of the trend); ``Evidence`` loads the survey answers and the attendance report once, and the
+requests' cases one by one only for a drill-down or a lock's snapshot. A locked contract period reads
+its stored snapshot instead.
 
 For other apps: ``final_score(contract)`` → ``ScoreCard`` of the contract period (locked or
 provisional) with ``total``, ``tier`` and ``locked``.
@@ -22,15 +23,18 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import active_users
 from common import clock
 from contracts.calendar import get_calendar
 from contracts.models import SCORE_PARTS, Contract
 from contracts.rules import Tier
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
-from tickets.models import DATA_MAINTENANCE_KINDS, ENDED_STATUSES
+from rosters.models import Position
+from rosters.selectors import attendance_report
+from tickets.models import DATA_MAINTENANCE_KINDS, ENDED_STATUSES, Ticket
 from tickets.selectors import contract_tickets
 
-from . import rules
+from . import facts, rules
 from .models import SatisfactionLevel, ScoreAdjustment, ScoreLock, Survey, SurveyAnswer
 from .rules import Case, Outcome, PartResult, Period, PeriodKind
 
@@ -124,9 +128,6 @@ class Evidence:
     @cached_property
     def attendance(self):
         """The engineers' attendance report of the whole contract so far, or the CalendarNotLoaded."""
-        from rosters.models import Position
-        from rosters.selectors import attendance_report
-
         through = min(self.contract.end_on, clock.local(self.now).date() - dt.timedelta(days=1))
         try:
             return attendance_report(
@@ -137,6 +138,28 @@ class Evidence:
 
     def window(self, period: Period) -> rules.Window:
         return rules.window(period.start, period.end, self.now, clock.SHANGHAI)
+
+    @cached_property
+    def _counts(self) -> dict:
+        return {}
+
+    def prefetch(self, periods: Iterable[Period]) -> None:
+        """Count the ticket parts of these periods in one query (``facts.ticket_counts``)."""
+        wanted = {p.key: self.window(p) for p in periods if p.key not in self._counts}
+        if not wanted:
+            return
+        counts = facts.ticket_counts(self.contract.pk, wanted)
+        for key in wanted:
+            self._counts[key] = {part: counts.get((key, part), (0, 0, 0)) for part in rules.TICKET_PARTS}
+
+    def ticket_result(self, part: str, period: Period, weight: int) -> PartResult:
+        """A ticket part's result from the stored score facts (the same figures as ``cases``)."""
+        self.prefetch([period])
+        achieved, against, pending = self._counts[period.key][part]
+        counted = achieved + against
+        return PartResult(
+            part, weight, achieved, counted, pending, rules.part_score(weight, achieved, counted)
+        )
 
     def cases(self, part: str, period: Period) -> list[Case]:
         """The cases of ``part`` in ``period``; raises CalendarNotLoaded for attendance days of an
@@ -279,7 +302,10 @@ def compute_card(
     weights = contract.weights
     for key in rules.PART_KEYS:
         try:
-            result = rules.part_result(key, weights[key], evidence.cases(key, period))
+            if key in rules.TICKET_PARTS:
+                result = evidence.ticket_result(key, period, weights[key])
+            else:
+                result = rules.part_result(key, weights[key], evidence.cases(key, period))
             line = PartLine(key, weights[key], result)
         except CalendarNotLoaded as exc:
             line = PartLine(key, weights[key], None, not_loaded=exc.year)
@@ -413,8 +439,6 @@ def case_rows(part: str, cases: Iterable[Case], *, people: dict[str, str] | None
     cases = list(cases)
     rows = [CaseRow(c) for c in cases]
     if part in rules.TICKET_PARTS:
-        from tickets.models import Ticket
-
         tickets = Ticket.objects.select_related("department", "assignee").in_bulk([int(c.ref) for c in cases])
         for row in rows:
             row.ticket = tickets.get(int(row.case.ref))
@@ -458,11 +482,9 @@ def monthly_trend(contract: Contract, evidence: Evidence) -> list[ScoreCard]:
     """The provisional score of each month begun so far (months not begun are left out)."""
     today = clock.local(evidence.now).date()
     tiers = contract_tiers(contract)
-    return [
-        compute_card(contract, month, evidence, tiers=tiers)
-        for month in rules.months(contract.start_on, contract.end_on)
-        if month.start <= today
-    ]
+    months = [m for m in rules.months(contract.start_on, contract.end_on) if m.start <= today]
+    evidence.prefetch([rules.contract_period(contract.start_on, contract.end_on), *months])
+    return [compute_card(contract, month, evidence, tiers=tiers) for month in months]
 
 
 def adjustment_history(contract: Contract) -> QuerySet[ScoreAdjustment]:
@@ -471,6 +493,24 @@ def adjustment_history(contract: Contract) -> QuerySet[ScoreAdjustment]:
 
 def lock_history(contract: Contract) -> QuerySet[ScoreLock]:
     return ScoreLock.objects.filter(contract=contract).select_related("locked_by", "unlocked_by")
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    at: dt.datetime
+    kind: str  # "adjust", "lock" or "unlock"
+    obj: object
+
+
+def score_history(contract: Contract, *, limit: int = 30) -> list[HistoryEvent]:
+    """Adjustments, locks and unlocks of the final score in one list, newest first."""
+    events = [HistoryEvent(a.created_at, "adjust", a) for a in adjustment_history(contract)[:limit]]
+    for lock in lock_history(contract)[:limit]:
+        events.append(HistoryEvent(lock.locked_at, "lock", lock))
+        if lock.unlocked_at:
+            events.append(HistoryEvent(lock.unlocked_at, "unlock", lock))
+    events.sort(key=lambda e: (e.at, e.kind != "adjust"), reverse=True)
+    return events[:limit]
 
 
 # --- surveys ----------------------------------------------------------------------------------------------
@@ -511,7 +551,7 @@ def own_answers(user, surveys: Iterable[Survey]) -> dict[int, SurveyAnswer]:
 
 
 def department_heads() -> QuerySet[User]:
-    return User.objects.filter(role=Role.DEPT_HEAD, is_active=True).select_related("department")
+    return active_users(Role.DEPT_HEAD).select_related("department")
 
 
 def survey_answers(survey: Survey) -> QuerySet[SurveyAnswer]:
@@ -525,6 +565,7 @@ class SurveyResults:
     total: int
     satisfied: int
     missing: list[User]
+    late: int = 0  # answers after the deadline: counted, marked for the record
 
     @property
     def share(self) -> Decimal | None:
@@ -539,7 +580,8 @@ def survey_results(survey: Survey) -> SurveyResults:
     answered = set(survey.answers.values_list("respondent_id", flat=True))
     missing = [u for u in department_heads().order_by("department__order") if u.pk not in answered]
     satisfied = sum(n for level, _label, n in counts if level in rules.SATISFIED_LEVELS)
-    return SurveyResults(survey, counts, sum(by_level.values()), satisfied, missing)
+    late = survey.answers.filter(late=True).count()
+    return SurveyResults(survey, counts, sum(by_level.values()), satisfied, missing, late)
 
 
 def open_surveys_for_head(user) -> list[Survey]:

@@ -10,12 +10,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.roles import Role
-from common import clock
+from common import clock, hooks
 from common.audit import log_action
-from common.errors import ConcurrentChange, ServiceError, TransitionNotAllowed
+from common.errors import ConcurrentChange, ServiceError, need_reason
+from common.errors import require as _require
 from common.notifications import notify
 from contracts.calendar import get_calendar
-from contracts.models import SCORE_PARTS, Contract
+from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
 
 from . import rules, selectors
@@ -29,20 +30,13 @@ from .models import (
 )
 from .rules import Period
 
-PART_KEYS = {key for key, _label in SCORE_PARTS}
 MIN_REASON = 4
 
 
-def _require(condition: bool, message: str, exc=TransitionNotAllowed) -> None:
-    if not condition:
-        raise exc(message)
-
-
 def _reason(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if len(text) < MIN_REASON:
-        raise ServiceError(f"请填写{what}的理由（至少 {MIN_REASON} 个字）。")
-    return text
+    return need_reason(
+        text, f"请填写{what}的理由（至少 {MIN_REASON} 个字）。", field=None, min_length=MIN_REASON
+    )
 
 
 def _lock_contract(contract: Contract) -> Contract:
@@ -60,7 +54,7 @@ def score_adjust(
     """Set one part of the contract period's score by hand (0..weight) with a written reason; ``score``
     None gives the part back to its formula. Refused while the final score is locked."""
     _require(actor.has_perm("performance.adjust_score"), "只有局信息化管理员可以调整得分。")
-    if part not in PART_KEYS:
+    if part not in rules.PART_KEYS:
         raise ServiceError("没有这个考核项。")
     reason = _reason(reason, "调整")
     contract = _lock_contract(contract)
@@ -171,6 +165,7 @@ def score_unlock(*, contract: Contract, actor, reason: str) -> ScoreLock:
     lock = selectors.lock_in_force(contract)
     if lock is None:
         raise ConcurrentChange("最终得分没有锁定（可能刚被其他人解锁），请刷新页面查看。")
+    hooks.run("score.before_unlock", contract=contract)  # payments refuses once the final is paid
     claimed = ScoreLock.objects.filter(pk=lock.pk, unlocked_at__isnull=True).update(
         unlocked_at=clock.now(), unlocked_by=actor, unlock_reason=reason
     )
@@ -283,13 +278,15 @@ def survey_answer(*, survey: Survey, respondent, level: str, comment: str = "") 
     comment = (comment or "").strip()
     if level in LEVELS_NEEDING_COMMENT and not comment:
         raise ServiceError({"comment": ["选择“不满意”或“非常不满意”时，请写明原因，便于乙方改进。"]})
+    now = clock.now()
     answer = SurveyAnswer(
         survey=survey,
         respondent=respondent,
         department_id=respondent.department_id,
         level=level,
         comment=comment,
-        answered_at=clock.now(),
+        answered_at=now,
+        late=answered_late(now, survey.due_on),
     )
     try:
         with transaction.atomic():
@@ -300,9 +297,19 @@ def survey_answer(*, survey: Survey, respondent, level: str, comment: str = "") 
         "survey.answer",
         actor=respondent,
         obj=survey,
-        changes={"level": level, "comment": comment, "department": respondent.department_id},
+        changes={
+            "level": level,
+            "comment": comment,
+            "department": respondent.department_id,
+            "late": answer.late,
+        },
     )
     return answer
+
+
+def answered_late(answered_at: dt.datetime, due_on: dt.date | None) -> bool:
+    """After the deadline day (Asia/Shanghai); never while the deadline is 待定."""
+    return due_on is not None and clock.local(answered_at).date() > due_on
 
 
 @transaction.atomic
@@ -350,7 +357,30 @@ def survey_fill_due(*, survey: Survey, calendar: WorkCalendar) -> bool:
     due_on, pending = survey_due(survey.contract, period, calendar)
     if due_on is None:
         return False
-    Survey.objects.filter(pk=survey.pk, due_on__isnull=True).update(due_on=due_on, due_pending_year=None)
-    log_action("survey.due", obj=survey, changes={"due_on": due_on, "calendar_loaded": pending is None})
+    claimed = Survey.objects.filter(pk=survey.pk, due_on__isnull=True).update(
+        due_on=due_on, due_pending_year=None
+    )
+    if claimed != 1:
+        return False
+    # answers given while the deadline was unknown are marked now if they came after it
+    late = [a.pk for a in survey.answers.all() if answered_late(a.answered_at, due_on) and not a.late]
+    SurveyAnswer.objects.filter(pk__in=late).update(late=True)
+    log_action(
+        "survey.due",
+        obj=survey,
+        changes={"due_on": due_on, "calendar_loaded": pending is None, "late_answers": late},
+    )
     survey.due_on, survey.due_pending_year = due_on, None
     return True
+
+
+def survey_fill_pending(*, year: int | None = None, actor=None) -> int:
+    """Hook ``calendar.loaded``: every open or closed survey whose deadline was 待定 gets it now, in the
+    transaction that loads the year (issue 11); the daily survey job no longer has to catch up."""
+    filled = 0
+    calendar = get_calendar()
+    for survey in Survey.objects.filter(due_on__isnull=True, due_pending_year__isnull=False).select_related(
+        "contract"
+    ):
+        filled += survey_fill_due(survey=survey, calendar=calendar)
+    return filled

@@ -12,8 +12,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import active_users
 from common import clock
 from common.errors import ConcurrentChange
 from contracts.calendar import get_calendar
@@ -59,7 +59,7 @@ def _send_due_surveys(today: dt.date, calendar) -> tuple[int, list[int]]:
 def _chase(today: dt.date, calendar) -> tuple[int, int]:
     reminded = overdue = 0
     heads = list(selectors.department_heads())
-    admins = list(User.objects.filter(role=Role.BUREAU_ADMIN, is_active=True))
+    admins = list(active_users(Role.BUREAU_ADMIN))
     for survey in Survey.objects.filter(closed_at__isnull=True).select_related("contract"):
         if survey.due_on is None:
             if survey.due_pending_year is not None and calendar.knows_year(survey.due_pending_year):

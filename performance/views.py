@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
-from common.errors import error_messages
+from common.errors import apply_service_error, error_messages
 from common.permissions import deny, require_perm
+from contracts.decorators import contract_required
 from contracts.rules import tier_bands
-from contracts.selectors import contract_in_use
 from contracts.workdays import CalendarNotLoaded
 
 from . import rules, selectors, services
@@ -33,10 +33,6 @@ OUTCOME_FILTERS = [
     ("pending", "未计入"),
     ("all", "全部"),
 ]
-
-
-def _no_contract(request):
-    return render(request, "performance/no_contract.html", status=200)
 
 
 def _score_context(request, contract, period, **forms) -> dict:
@@ -57,8 +53,7 @@ def _score_context(request, contract, period, **forms) -> dict:
         "bands": tier_bands(card.tiers),
     }
     if is_contract:
-        context["adjustments"] = list(selectors.adjustment_history(contract)[:20])
-        context["locks"] = list(selectors.lock_history(contract)[:10])
+        context["history"] = selectors.score_history(contract)
     if context["can_adjust"]:
         context["adjust_form"] = forms.get("adjust_form") or AdjustForm(weights=contract.weights)
     if context["can_lock"]:
@@ -69,21 +64,17 @@ def _score_context(request, contract, period, **forms) -> dict:
 
 @require_GET
 @require_perm("performance.view_score")
-def score(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def score(request, contract):
     period = selectors.period_or_404(contract, request.GET.get("period", ""))
     return render(request, "performance/score.html", _score_context(request, contract, period))
 
 
 @require_GET
 @require_perm("performance.view_score")
-def part_detail(request, period: str, part: str):
+@contract_required
+def part_detail(request, period: str, part: str, contract):
     """The cases behind one figure: what counted for and against it, paginated."""
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
     if part not in rules.PART_KEYS:
         raise Http404("no such part")
     period_obj = selectors.period_or_404(contract, period)
@@ -120,10 +111,8 @@ def part_detail(request, period: str, part: str):
 
 @require_POST
 @require_perm("performance.adjust_score")
-def adjust(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def adjust(request, contract):
     form = AdjustForm(request.POST, weights=contract.weights)
     if form.is_valid():
         data = form.cleaned_data
@@ -157,10 +146,8 @@ def adjust(request):
 
 @require_POST
 @require_perm("performance.lock_score")
-def lock(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def lock(request, contract):
     form = LockForm(request.POST)
     if form.is_valid():
         try:
@@ -181,10 +168,8 @@ def lock(request):
 
 @require_POST
 @require_perm("performance.lock_score")
-def unlock(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def unlock(request, contract):
     form = UnlockForm(request.POST)
     if form.is_valid():
         try:
@@ -203,11 +188,9 @@ def unlock(request):
 
 @require_GET
 @require_perm("performance.view_score")
-def home_panel(request):
+@contract_required
+def home_panel(request, contract):
     """The score panel of the home page, loaded after the page (see ``selectors.home_score``)."""
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
     return render(request, "performance/home/score.html", selectors.home_score_panel(contract))
 
 
@@ -233,10 +216,8 @@ def require_any_perm(*perms: str):
 
 @require_GET
 @require_any_perm("performance.view_survey_results", "performance.answer_survey")
-def survey_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def survey_list(request, contract):
     user = request.user
     qs = selectors.survey_list(user, contract).order_by("-period_end", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -289,9 +270,7 @@ def survey_answer(request, pk: int):
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                apply_service_error(form, exc)
             else:
                 for message in exc.messages:
                     messages.error(request, message)
@@ -311,10 +290,8 @@ def survey_answer(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @require_perm("performance.manage_survey")
-def survey_send(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def survey_send(request, contract):
     today = clock.today()
     sent = set(selectors.surveys_for(request.user, contract).values_list("period_start", "period_end"))
     candidates = [

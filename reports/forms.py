@@ -30,7 +30,7 @@ class WeeklyReportForm(forms.ModelForm):
 class DraftForm(forms.Form):
     day = forms.DateField(
         label=_("周报所属周中的任意一天"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # what a date input accepts
         error_messages={"invalid": _("请输入有效日期，例如 2023-06-16。")},
     )
 

@@ -31,6 +31,7 @@ from tickets.models import (
     UpgradeStep,
 )
 from tickets.rules import format_minutes
+from tickets.support import required_by_figures, support_figures
 
 from .models import ReportStatus, WeeklyReport
 
@@ -213,6 +214,9 @@ def weekly_figures(contract: Contract, week_start: dt.date, *, calendar: WorkCal
         "attendance": _attendance_figures(contract, start, end, calendar),
         "worklogs": _worklog_figures(contract, start, end, calendar),
         "meeting": _meeting_figures(contract, start),
+        # issue 18: remote/on-site support (一.5(1)) and the bureau's required-by dates (一.5(5))
+        "support": support_figures(contract, start, end),
+        "required_by": required_by_figures(contract, start, end, as_of=as_of),
     }
     return figures
 
@@ -443,6 +447,8 @@ def statistics(contract: Contract, *, year: int, month: int | None = None) -> di
         "trend": trend,
         "attendance": _period_attendance(contract, start, end),
         "workload": _workload(contract, start, end),
+        "support": support_figures(contract, start, end),
+        "required_by": required_by_figures(contract, start, end, as_of=min(clock.now(), _end_of(end))),
     }
 
 

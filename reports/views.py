@@ -5,18 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
-from common.audit import log_action
 from common.errors import error_messages
 from common.exports import Column, Sheet, xlsx_response
-from common.pdf import render_pdf
+from common.pdf import pdf_response
 from common.permissions import require_perm
-from contracts.selectors import contract_in_use
+from contracts.decorators import contract_required
 
 from . import selectors, services
 from .forms import DraftForm, StatisticsForm, WeeklyReportForm
@@ -27,16 +25,10 @@ EDIT = "reports.change_weeklyreport"
 STATS = "reports.view_statistics"
 
 
-def _no_contract(request):
-    return render(request, "performance/no_contract.html")
-
-
 @require_GET
 @require_perm(VIEW)
-def weekly_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def weekly_list(request, contract):
     page = Paginator(selectors.report_list(request.user, contract), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -56,10 +48,8 @@ def weekly_list(request):
 
 @require_POST
 @require_perm(EDIT)
-def weekly_draft(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def weekly_draft(request, contract):
     form = DraftForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -157,19 +147,16 @@ def weekly_publish(request, pk: int):
 def weekly_pdf(request, pk: int):
     report = selectors.report_for(request.user, pk)
     content = report.content
-    data = render_pdf("reports/pdf/weekly.html", {"c": content, "draft": not report.is_published})
-    filename = f"{content['number']}{'' if report.is_published else '-draft'}.pdf"
-    download = bool(request.GET.get("download"))
-    log_action(
-        "export",
-        actor=request.user,
-        object_type="export",
-        object_repr=f"weekly_report: {filename}"[:200],
-        changes={"what": "weekly_report", "filename": filename, "report": report.pk, "download": download},
+    return pdf_response(
+        request,
+        "reports/pdf/weekly.html",
+        {"c": content, "draft": not report.is_published},
+        filename=f"{content['number']}{'' if report.is_published else '-draft'}.pdf",
+        what="weekly_report",
+        changes={"report": report.pk},
+        frozen=report if report.is_published else None,  # a draft is rendered every time
+        frozen_content=content,
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
-    return response
 
 
 # --- statistics -----------------------------------------------------------------------------------------
@@ -223,10 +210,8 @@ def chart_data(stats: dict) -> dict:
 
 @require_GET
 @require_perm(STATS)
-def statistics(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def statistics(request, contract):
     form, year, month = _statistics_form(request, contract)
     stats = selectors.statistics(contract, year=year, month=month)
     return render(
@@ -238,10 +223,8 @@ def statistics(request):
 
 @require_GET
 @require_perm(STATS)
-def statistics_export(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required
+def statistics_export(request, contract):
     _form, year, month = _statistics_form(request, contract)
     stats = selectors.statistics(contract, year=year, month=month)
     period = f"{year}-{month:02d}" if month else str(year)

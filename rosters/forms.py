@@ -4,11 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import active_users
+from common.errors import apply_service_error as apply_service_errors  # noqa: F401 (rosters views use it)
+from common.forms import IdMultipleChoiceField
 from tickets.models import Ticket
 from tickets.selectors import worklog_ticket_choices
 
@@ -24,18 +26,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def vendor_users():
-    return User.objects.filter(role__in=(Role.ENGINEER, Role.PM), is_active=True).order_by("role", "username")
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: field errors on their fields, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
+    return active_users(Role.ENGINEER, Role.PM).order_by("role", "username")
 
 
 class RosterEntryForm(forms.Form):
@@ -139,12 +130,21 @@ class WorkLogForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "今天处理了哪些问题、做了哪些维护工作"}),
     )
-    tickets = forms.ModelMultipleChoiceField(
+    # Typed into, it hides the requests below that do not match (static/js/rosters.js); not saved.
+    ticket_search = forms.CharField(
+        label=_("查找请求"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "data-filter-target": "id_tickets", "autocomplete": "off"}
+        ),
+        help_text=_("输入编号或标题中的字，筛选下面的请求。"),
+    )
+    tickets = IdMultipleChoiceField(
         label=_("相关请求"),
         queryset=Ticket.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("当日处理的服务请求（按住 Ctrl 多选）。"),
+        widget=forms.CheckboxSelectMultiple(),
+        help_text=_("当日处理的服务请求：您在办的请求和 30 天内办结的请求。"),
     )
     references = forms.CharField(
         label=_("其他请求编号"),
@@ -159,6 +159,11 @@ class WorkLogForm(forms.Form):
             self.fields["date"].disabled = True
         if person is not None:
             self.fields["tickets"].queryset = worklog_ticket_choices(person, linked=linked)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.pop("ticket_search", None)  # only a filter on the page
+        return cleaned
 
 
 def _entry_label(entry: RosterEntry) -> str:
@@ -237,7 +242,7 @@ DutyFormSet = forms.formset_factory(DutyRowForm, extra=2, can_delete=True)
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("会议日期"), widget=DATE_INPUT)
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = IdMultipleChoiceField(
         label=_("参会人员"),
         queryset=User.objects.filter(
             is_active=True, role__in=(Role.ENGINEER, Role.PM, Role.BUREAU_ADMIN, Role.DEPT_HEAD)

@@ -40,6 +40,16 @@ def my_day(request, contract) -> dict:
             context["day"] = get_calendar(basis.contract).day(today)
         except CalendarNotLoaded as exc:
             context["not_loaded"] = exc
+        else:
+            # A rest day asks no check-in unless the person is on that day's duty list: show the
+            # day's status rather than a button that only produces a refusal.
+            context["rest_day"] = (
+                not context["day"].is_workday
+                and record is None
+                and not DutyAssignment.objects.filter(
+                    duty_list__contract=basis.contract, day=today, person=user
+                ).exists()
+            )
     return context
 
 

@@ -314,9 +314,7 @@ def duty_due_at(calendar: WorkCalendar, holiday_start: dt.date, lead_workdays: i
     end of the N-th working day before it. May raise CalendarNotLoaded."""
     if lead_workdays <= 0:
         return dt.datetime.combine(holiday_start, dt.time(0, 0), SHANGHAI)
-    day = holiday_start
-    for _ in range(lead_workdays):
-        day = calendar.workday_before(day)
+    day = calendar.workday_before(holiday_start, lead_workdays)
     return dt.datetime.combine(day + ONE_DAY, dt.time(0, 0), SHANGHAI)
 
 

@@ -58,12 +58,6 @@ APPROVAL_WAIT_WORKDAYS = 3  # an application waiting this long for the bureau's 
 DUTY_REMIND_WORKDAYS = 5  # the PM is reminded of a duty list this many working days before it is due
 
 
-def _workdays_before(calendar: WorkCalendar, day: dt.date, workdays: int) -> dt.date:
-    for _ in range(workdays):
-        day = calendar.workday_before(day)
-    return day
-
-
 def _pending_summary(job: str, today: dt.date, years: set[int]) -> str:
     """Remind the bureau admin of each missing year (as jobs/tasks.py does) and describe it."""
     return "; ".join(calendar_pending(job, today, CalendarNotLoaded(year)) for year in sorted(years))
@@ -81,7 +75,7 @@ def _change_reminders(
     incoming = change.incoming_person.display_name if change.incoming_person else "—"
     subject = f"staff change #{change.pk} {leaving}"
     url = reverse("rosters:change_detail", args=[change.pk])
-    window_from = _workdays_before(calendar, effective, CHANGE_REMIND_WORKDAYS)
+    window_from = calendar.workday_before(effective, CHANGE_REMIND_WORKDAYS)
     sent = 0
 
     if change.status == ChangeStatus.SUBMITTED:
@@ -215,7 +209,7 @@ def duty_list_due() -> str:
             try:
                 due_at = rules.duty_due_at(calendar, period.start, contract.duty_list_lead_workdays)
                 last_day = clock.local(due_at - dt.timedelta(minutes=1)).date()
-                remind_from = _workdays_before(calendar, last_day, DUTY_REMIND_WORKDAYS)
+                remind_from = calendar.workday_before(last_day, DUTY_REMIND_WORKDAYS)
             except CalendarNotLoaded as exc:
                 pending.add(exc.year)
                 continue
@@ -257,3 +251,5 @@ def duty_list_due() -> str:
 
 staff_change_deadlines_task = scheduled_task(CHANGE_JOB)(staff_change_deadlines)
 duty_list_due_task = scheduled_task(DUTY_JOB)(duty_list_due)
+
+from .confidentiality import confidentiality_missing_task  # noqa: E402,F401  (issue 18: registers the job)

@@ -38,7 +38,8 @@ BENCH_DB_NAME = "jinbao_bench"
 RESEED = os.environ.get("BENCH_RESEED", "").strip().lower() in {"1", "true", "yes", "on"}
 RUNS = int(os.environ.get("BENCH_RUNS") or 9)
 FIRST_YEAR, LAST_YEAR = 2017, 2026
-TICKETS_PER_YEAR = 7000
+TICKETS_PER_YEAR = int(os.environ.get("BENCH_PER_YEAR") or 7000)
+SEED_ONLY = os.environ.get("BENCH_SEED_ONLY", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _database_url() -> str:
@@ -721,15 +722,23 @@ def seed() -> dict:
             f"in {time.perf_counter() - t0:5.1f} s",
             flush=True,
         )
+    from tickets import score_facts
+
+    t0 = time.perf_counter()
+    facts = score_facts.rebuild()  # bulk_create skips the services that keep them
+    print(f"  score facts of {facts} requests in {time.perf_counter() - t0:.1f} s", flush=True)
     if connection.vendor == "postgresql":
         models = [Ticket, SignOff, WorkLog, WeeklyMeeting]
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
     seconds = round(time.perf_counter() - started, 1)
-    log_action("bench.seeded", changes={"seconds": seconds, "demo_seconds": round(demo_seconds, 1)})
+    log_action(
+        "bench.seeded",
+        changes={"seconds": seconds, "demo_seconds": round(demo_seconds, 1), "per_year": TICKETS_PER_YEAR},
+    )
     print(f"bench: seeded in {seconds:.1f} s", flush=True)
-    return {"seconds": seconds, "reused": False}
+    return {"seconds": seconds, "reused": False, "per_year": TICKETS_PER_YEAR}
 
 
 def ensure_seed() -> dict:
@@ -738,7 +747,11 @@ def ensure_seed() -> dict:
     if marker is not None:
         made = clock.local(marker.created_at)
         print(f"bench: reusing the seed of {made:%Y-%m-%d %H:%M} (BENCH_RESEED=1 to seed again)")
-        return {"seconds": marker.changes.get("seconds"), "reused": True}
+        return {
+            "seconds": marker.changes.get("seconds"),
+            "reused": True,
+            "per_year": marker.changes.get("per_year"),
+        }
     if is_loaded():
         raise SystemExit(
             "bench: the bench database holds data but no finished seed (an interrupted run?): "
@@ -841,14 +854,52 @@ def measure() -> list[tuple]:
     )
     pm_client = client_for("pm", big)
     staff_client = client_for("staff1", big)
+    head_client = client_for("head1", big)
+    engineer_client = client_for("eng1", big)
     bureau_client = client_for("bureau", big)
     finance_client = client_for("finance", big)
     status = Status.CLOSED
+    busy = (
+        Ticket.objects.filter(contract=big)
+        .annotate(n=Count("comments"))
+        .order_by("-n", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    from reports.services import weekly_publish
+
+    WeeklyReport.objects.filter(pk=report.pk).update(
+        summary="本周服务请求均按时响应。", next_week_plan="完成待办问题回归测试。"
+    )
+    report.refresh_from_db()
+    published = weekly_publish(report=report, actor=pm)
+    from common.models import StoredDocument
+
+    StoredDocument.objects.all().delete()  # the first download below renders and stores again
+    first_pdf = [
+        measure_once(
+            "weekly report PDF, first download (pm)", pm_client, f"/reports/weekly/{published.pk}/pdf/"
+        ),
+        measure_once(
+            f"sign-off PDF, {signoff.n} requests, first download (pm)",
+            pm_client,
+            f"/tickets/signoffs/{signoff.pk}/pdf/",
+        ),
+    ]
+    results.extend(first_pdf)
     pages = [
-        ("weekly report PDF (pm)", pm_client, f"/reports/weekly/{report.pk}/pdf/"),
-        (f"sign-off PDF, {signoff.n} requests (pm)", pm_client, f"/tickets/signoffs/{signoff.pk}/pdf/"),
+        ("weekly report PDF, stored (pm)", pm_client, f"/reports/weekly/{published.pk}/pdf/"),
+        ("sign-off PDF, stored (pm)", pm_client, f"/tickets/signoffs/{signoff.pk}/pdf/"),
         ("home (pm)", pm_client, "/"),
         ("home (bureau)", bureau_client, "/"),
+        ("home (staff1)", staff_client, "/"),
+        ("home (head1)", head_client, "/"),
+        ("home (eng1)", engineer_client, "/"),
+        ("home (finance)", finance_client, "/"),
+        ("home score panel (bureau)", bureau_client, "/performance/home-panel/"),
+        ("home finance panel (finance)", finance_client, "/payments/home-panel/"),
+        (f"/tickets/{busy}/ request detail (pm)", pm_client, f"/tickets/{busy}/"),
+        ("/api/ settlement (finance)", finance_client, f"/api/contracts/{big.pk}/settlement/"),
         ("/tickets/ (pm)", pm_client, "/tickets/"),
         ("/tickets/ (staff1)", staff_client, "/tickets/"),
         (f"/tickets/?status={status}&page=50 (pm)", pm_client, f"/tickets/?status={status}&page=50"),
@@ -864,7 +915,44 @@ def measure() -> list[tuple]:
     for label, client, path in pages:
         results.append(measure_page(label, client, path))
         print(f"  measured {label}", flush=True)
+    results.append(measure_export(pm_client, big))
     return results
+
+
+def measure_once(label: str, client: Client, path: str) -> tuple:
+    reset_queries()
+    t0 = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    ms = (time.perf_counter() - t0) * 1000
+    count = len(queries)
+    if response.status_code != 200:
+        raise Failed(f"{label}: GET {path} answered HTTP {response.status_code}")
+    return label, ms, ms, count
+
+
+def measure_export(client: Client, contract: Contract) -> tuple:
+    """A year's Excel export, once (it is long): time, queries, and the peak of Python's allocations."""
+    import resource
+
+    path = "/tickets/export/"
+    reset_queries()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+        size = sum(len(chunk) for chunk in response) if response.streaming else len(response.content)
+    ms = (time.perf_counter() - t0) * 1000
+    # Growth of the process's peak resident size (KiB on Linux): 0 when the export stayed below the
+    # peak the pages before it reached.
+    peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024
+    if response.status_code != 200:
+        raise Failed(f"export: GET {path} answered HTTP {response.status_code}")
+    rows = Ticket.objects.filter(contract=contract).count()
+    label = (
+        f"Excel export of {contract.number} ({rows} rows, {size // 1024} KiB, peak {peak / 2**20:.0f} MiB)"
+    )
+    return label, ms, ms, len(queries)
 
 
 def volume() -> list[tuple[str, int]]:
@@ -889,8 +977,22 @@ def volume() -> list[tuple[str, int]]:
     return rows
 
 
+def analyze() -> None:
+    """Fresh planner statistics: bulk-inserted rows are invisible to the planner until autovacuum
+    gets to them, and the plans (and timings) before and after differ by a factor of two."""
+    with connection.cursor() as cursor:
+        # PostgreSQL: VACUUM too, as autovacuum would have by then: the visibility map lets counts
+        # read the index alone.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
 def main() -> None:
     seeded = ensure_seed()
+    t0 = time.perf_counter()
+    analyze()
+    print(f"bench: VACUUM ANALYZE in {time.perf_counter() - t0:.1f} s", flush=True)
+    if SEED_ONLY:
+        return
     print(f"bench: measuring ({RUNS} runs each, DEBUG off, {connection.vendor})", flush=True)
     try:
         results = measure()
@@ -905,11 +1007,41 @@ def main() -> None:
         print(f"  seeding time: {seeded['seconds']} s (when the seed was made; reused now)")
     else:
         print(f"  seeding time: {seeded['seconds']} s")
+    per_year = seeded.get("per_year") or TICKETS_PER_YEAR
+    # Query counts at another data size (an earlier run against a seed of another BENCH_PER_YEAR):
+    # a page whose count grows with the data runs a query per row somewhere.
+    import json
+
+    out = Path(os.environ["JINBAO_VAR_DIR"])
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"bench-queries-{connection.vendor}-{per_year}.json").write_text(
+        json.dumps({_stable(label): queries for label, _m, _w, queries in results}, ensure_ascii=False)
+    )
+    other = {}
+    for path in sorted(out.glob("bench-queries-*.json")):
+        vendor, size = path.stem.split("-")[-2], int(path.stem.rsplit("-", 1)[-1])
+        if size != per_year:
+            other = {"size": size, "vendor": vendor, "counts": json.loads(path.read_text())}
     print()
+    print(f"({per_year:,d} requests a year; load average {os.getloadavg()[0]:.2f} at the end of the run)")
     width = max(len(r[0]) for r in results)
-    print(f"{'what':{width}s}  {'median ms':>9s}  {'p95 ms':>8s}  {'queries':>7s}")
+    head = f"{'what':{width}s}  {'median ms':>9s}  {'p95 ms':>8s}  {'queries':>7s}"
+    if other:
+        head += f"  queries at {other['size']:,d}/yr ({other['vendor']})"
+    print(head)
     for label, median, worst, queries in results:
-        print(f"{label:{width}s}  {median:9.1f}  {worst:8.1f}  {queries:7d}")
+        line = f"{label:{width}s}  {median:9.1f}  {worst:8.1f}  {queries:7d}"
+        if other:
+            then = other["counts"].get(_stable(label))
+            line += f"  {'' if then is None else then:>7}"
+        print(line)
+
+
+def _stable(label: str) -> str:
+    """A page's label without the figures that depend on the data (ids, counts)."""
+    import re
+
+    return re.sub(r"\d+", "#", label)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,16 @@
 #   poppler-utils       pdffonts / pdftotext, used by tests to check that PDFs embed the CJK font
 #   libpango*, libharfbuzz-subset0, fontconfig   WeasyPrint
 #   gettext             compilemessages (English translation)
+#   gcc, libldap2-dev, libsasl2-dev   build python-ldap (directory login, django-auth-ldap; no wheels on PyPI)
+#   slapd, ldap-utils   a real OpenLDAP server that the directory-login tests start on a free port
+#   default-jre-headless   runs the Nu Html Checker of the accessibility gate (only when no `java` is on PATH)
 set -euo pipefail
-PACKAGES=(chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig gettext)
+PACKAGES=(chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig gettext
+          gcc libldap2-dev libsasl2-dev slapd ldap-utils)
 missing=()
+if ! command -v java >/dev/null; then
+  PACKAGES+=(default-jre-headless)
+fi
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$pkg")

@@ -33,3 +33,7 @@ class SecurityConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .directory import check_configuration
+
+        # With LDAP_URL set, a group map that is missing or names a local-only role refuses to start.
+        check_configuration()

@@ -125,7 +125,8 @@ class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(
         label=_("角色"),
         required=False,
-        choices=[("", _("（无角色）")), *Role.choices],
+        # The bureau's system account is not a role for a person (it is created by the token page).
+        choices=[("", _("（无角色）")), *((v, label) for v, label in Role.choices if v != Role.SYSTEM)],
         help_text=_("系统管理员、安全管理员和审计员三员分立：同一账户只能担任其中一个，且不能互相转换。"),
     )
 

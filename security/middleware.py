@@ -103,13 +103,22 @@ class LoginGateMiddleware:
         return None
 
 
+def _is_document(response) -> bool:
+    """A file rather than a page (a PDF shown inline, a download): sign-off forms, payment notices and
+    weekly reports carry people's names, so no document is ever kept by a browser or proxy."""
+    return response.has_header("Content-Disposition") or response.get("Content-Type", "").startswith(
+        "application/pdf"
+    )
+
+
 class ResponseHeadersMiddleware:
     """Permissions-Policy on every response; ``no-store`` on pages that show personal data.
 
     A page shows personal data when its view is marked ``@common.privacy.personal_data``, when a
     template showed a phone number through ``phone_for`` (common.privacy marks the request), or when
-    it is a file download. Other pages of a logged-in user are ``private``. A 404 raised by a view
-    for an object (``get_object_or_404`` on a scoped selector) is written to the audit log.
+    it is a document (a PDF shown inline or any file download). Other pages of a logged-in user are
+    ``private``. A 404 raised by a view for an object (``get_object_or_404`` on a scoped selector) is
+    written to the audit log.
     """
 
     def __init__(self, get_response):
@@ -120,11 +129,7 @@ class ResponseHeadersMiddleware:
             response = self.get_response(request)
         if settings.PERMISSIONS_POLICY and not response.has_header("Permissions-Policy"):
             response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
-        personal = (
-            tracker.shown
-            or getattr(request, "_shows_personal_data", False)
-            or "attachment" in response.get("Content-Disposition", "")
-        )
+        personal = tracker.shown or getattr(request, "_shows_personal_data", False) or _is_document(response)
         if personal:
             add_never_cache_headers(response)
         elif (

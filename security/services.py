@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from accounts.roles import THREE_ADMINS, Role
+from accounts.selectors import active_users
 from accounts.services import user_create, user_update
 from common.audit import log_action
 from common.errors import ConcurrentChange, ServiceError
@@ -47,6 +48,12 @@ def _locked(user: User) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
+def _not_directory(user: User, message: str) -> None:
+    """A directory account's password and role belong to the directory (security/directory.py)."""
+    if user.is_directory_account:
+        raise ServiceError(message)
+
+
 @transaction.atomic
 def account_create(
     *,
@@ -73,7 +80,7 @@ def account_create(
         organisation=organisation,
     )
     passwords.require_change(user)
-    secadmins = User.objects.filter(role=Role.SECADMIN, is_active=True)
+    secadmins = active_users(Role.SECADMIN)
     notify(
         secadmins,
         title=_("新账户待分配角色：%(name)s") % {"name": user.display_name},
@@ -90,7 +97,10 @@ def account_update(*, actor, user: User, **fields) -> User:
     unknown = set(fields) - set(ACCOUNT_FIELDS)
     if unknown:
         raise ValueError(f"account_update cannot change {sorted(unknown)}")
-    return user_update(user=_locked(user), actor=actor, **fields)
+    user = _locked(user)
+    if "department" in fields and fields["department"] != user.department:
+        _not_directory(user, _("目录账户的科室由其目录组决定，每次登录时更新，请在目录中调整。"))
+    return user_update(user=user, actor=actor, **fields)
 
 
 @transaction.atomic
@@ -111,6 +121,7 @@ def password_reset(*, actor, user: User, password: str) -> None:
     user must choose a new one at the next login."""
     _not_self(user, actor, _("请在“修改密码”页面修改自己的密码。"))
     user = _locked(user)
+    _not_directory(user, _("目录账户没有门户密码，其密码在单位目录（LDAP/AD）中管理。"))
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -122,6 +133,7 @@ def password_reset(*, actor, user: User, password: str) -> None:
 def password_change(*, user: User, password: str) -> None:
     """A user changes their own password (the form has checked the old one and the rules)."""
     user = _locked(user)
+    _not_directory(user, _("您是目录账户，密码在单位目录（LDAP/AD）中修改，门户中没有您的密码。"))
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -132,6 +144,7 @@ def password_change(*, user: User, password: str) -> None:
 def role_assign(*, actor, user: User, role: str) -> User:
     _not_self(user, actor, _("不能修改自己的角色。"))
     user = _locked(user)
+    _not_directory(user, _("目录账户的角色由其目录组决定，每次登录时更新，请在目录中调整组成员。"))
     if user.role == role:
         raise ConcurrentChange(_("该账户已经是此角色。"))
     if user.role in THREE_ADMINS and role in THREE_ADMINS:

@@ -119,6 +119,21 @@ def verify(request, token: str) -> bool:
     return True
 
 
+def code_was_used(user, token: str) -> bool:
+    """Whether a refused code is right but was used already (each code opens one session): the
+    user then waits for the next code rather than hunting for a typing mistake."""
+    device = confirmed_device(user)
+    try:
+        value = int(_clean_token(token))
+    except ValueError:
+        return False
+    if device is None:
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return bool(totp.verify(value, device.tolerance, 0)) and totp.t() <= device.last_t
+
+
 def _failed(request, action: str) -> None:
     failures = request.session.get(FAILURES_KEY, 0) + 1
     request.session[FAILURES_KEY] = failures

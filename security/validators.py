@@ -93,3 +93,56 @@ class PasswordHistoryValidator:
 
     def get_help_text(self):
         return _("不能与最近 %(n)d 次使用过的密码相同。") % {"n": self.count}
+
+
+def _personal_words(user) -> list[str]:
+    """Words of the person a password must not be built on (besides the username and the name's
+    pinyin, which are refused outright): the name's initials and the e-mail's local part."""
+    from . import weakpasswords
+
+    words = weakpasswords.name_initials(getattr(user, "full_name", "") or "")
+    email = getattr(user, "email", "") or ""
+    if "@" in email:
+        words.append(email.split("@", 1)[0])
+    return words
+
+
+class CommonChinesePasswordValidator:
+    """Not one of the passwords people in China choose most, and not built of keyboard walks,
+    sequences, repeated characters, years, dates, mobile numbers and common words (see
+    ``security/weakpasswords.py`` and docs/SECURITY.md)."""
+
+    def validate(self, password, user=None):
+        from . import weakpasswords
+
+        if weakpasswords.is_common(password):
+            raise ValidationError(_("这个密码太常见了，请换一个。"), code="password_too_common")
+        if weakpasswords.is_patterned(password, _personal_words(user) if user is not None else None):
+            raise ValidationError(
+                _(
+                    "密码主要由常见规律组成（键盘顺序、连续或重复字符、年份、日期、手机号、常用单词），"
+                    "容易被猜到，请换一个。"
+                ),
+                code="password_patterned",
+            )
+
+    def get_help_text(self):
+        return _("不能是常见密码，也不能主要由键盘顺序、连续或重复字符、年份、日期、手机号、常用单词组成。")
+
+
+class PersonalInfoValidator:
+    """Does not contain the username (forwards or backwards) or the pinyin of the person's name
+    (王小明: wangxiaoming, xiaoming, xiaomingwang), whatever the case and the separators."""
+
+    def validate(self, password, user=None):
+        from . import weakpasswords
+
+        if user is None:
+            return
+        if weakpasswords.contains_username(password, getattr(user, "username", "") or ""):
+            raise ValidationError(_("密码不能包含用户名。"), code="password_has_username")
+        if weakpasswords.contains_name(password, getattr(user, "full_name", "") or ""):
+            raise ValidationError(_("密码不能包含姓名的拼音。"), code="password_has_name")
+
+    def get_help_text(self):
+        return _("不能包含用户名或姓名的拼音。")

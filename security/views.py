@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.audit import log_action
+from common.context import client_ip
 from common.errors import ServiceError
+from common.noise import log_noise
 from common.permissions import deny, require_login, require_perm
 from common.privacy import personal_data
 
@@ -52,6 +54,9 @@ def _error_text(exc: ValidationError) -> str:
 @require_http_methods(["GET", "POST"])
 @require_login
 def password_change(request):
+    if request.user.is_directory_account:
+        # No portal password: rules, history and expiry do not apply; the directory keeps the password.
+        return render(request, "security/password_change.html", {"directory": True})
     form = OwnPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,7 +121,13 @@ def two_factor_verify(request):
         if twofactor.failures(request) >= _max_failures():
             logout(request)
             return redirect(f"{reverse('accounts:login')}?expired=two_factor")
-        form.add_error("token", _two_factor_error(request))
+        if twofactor.code_was_used(user, form.cleaned_data["token"]):
+            form.add_error(
+                "token",
+                _("该验证码已经用过，每个验证码只能登录一次。请等待身份验证器显示下一个验证码后再输入。"),
+            )
+        else:
+            form.add_error("token", _two_factor_error(request))
     return _two_factor_page(request, form, "security/two_factor_verify.html")
 
 
@@ -340,16 +351,36 @@ def lockout_unlock(request, pk: int):
 
 
 def csrf_failure(request, reason: str = ""):
-    """A request without a valid CSRF token: refused, recorded, explained (settings.CSRF_FAILURE_VIEW)."""
-    log_action(
-        "access.csrf_failed",
-        actor=request.user if hasattr(request, "user") else None,
-        object_type="url",
-        object_repr=request.path[:200],
-        changes={"method": request.method, "reason": reason},
-        success=False,
-    )
+    """A request without a valid CSRF token: refused, recorded, explained (settings.CSRF_FAILURE_VIEW).
+    Without a logged-in user it is anonymous noise, throttled per address (common/noise.py)."""
+    user = getattr(request, "user", None)
+    changes = {"method": request.method, "reason": reason, "path": request.path[:200]}
+    if user is not None and user.is_authenticated:
+        log_action(
+            "access.csrf_failed",
+            actor=user,
+            object_type="url",
+            object_repr=request.path[:200],
+            changes=changes,
+            success=False,
+        )
+    else:
+        log_noise(
+            "access.csrf_failed",
+            ip=client_ip(request),
+            object_type="url",
+            object_repr=request.path[:200],
+            changes=changes,
+        )
     return render(request, "security/csrf_failure.html", status=403)
+
+
+@require_http_methods(["GET", "POST"])
+@require_login
+def admin_password_change(request):
+    """The Django admin's password change skipped the portal's rules and audit: nothing is changed
+    here, the user is sent to the portal's page (rules, history, audit, other sessions ended)."""
+    return redirect("security:password_change")
 
 
 @require_GET

@@ -9,6 +9,8 @@ second (kombu sweeps every ``unacked_restore_interval`` × ``unacked_restore_thr
 default), so the second worker picks the task up within a few seconds.
 """
 
+import os
+
 from jinbao_service.settings.test import *  # noqa: F403
 from jinbao_service.settings.test import CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_BROKER_URL
 
@@ -24,3 +26,11 @@ if not CELERY_BROKER_URL.startswith("filesystem://"):
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
     }
+
+# The 500-reminder test (tests/test_celery_worker.py): the tasks the worker itself queues (the e-mails,
+# the outbox relay) go to the test's own queue, and e-mails are written to files the test counts.
+if os.environ.get("TEST_WORKER_QUEUE"):
+    CELERY_TASK_DEFAULT_QUEUE = os.environ["TEST_WORKER_QUEUE"]
+if os.environ.get("TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["TEST_EMAIL_DIR"]

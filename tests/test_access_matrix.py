@@ -6,9 +6,9 @@ allowed → not 403/404/405 and not sent to the login page; other roles → 403;
 department-A object → 404; anonymous → the login page; a method the view does not answer → 405.
 
 Every page an allowed role gets also carries the security headers, is ``no-store`` when it shows
-someone's phone number or e-mail address, logs an ``export`` audit entry when it is a download, and
-no request of any role, by any method, changes or removes an audit entry (三员分立: not even the
-auditor or the administrators).
+someone's phone number or e-mail address or is a document (a PDF, a download), logs an ``export``
+audit entry when it is a download, and no request of any role, by any method, changes or removes an
+audit entry (三员分立: not even the auditor or the administrators).
 """
 
 import pytest
@@ -28,6 +28,8 @@ RULES = all_rules()
 # login page rather than 403): tests/security/test_admin_site.py covers every registered model.
 EXCLUDED_NAMESPACES = {"admin"}
 DEPARTMENT_ROLES = {"staff", "dept_head"}
+# Query parameters the portal's lists and pages read as integers (ids, pages, years, months).
+INTEGER_PARAMS = ("page", "person", "contract", "year", "month", "ticket", "department", "period", "week")
 
 
 def project_url_names() -> set[str]:
@@ -98,7 +100,16 @@ def _header_problems(response, personal: list[str]) -> list[str]:
     shown = [value for value in personal if value and value.encode() in body]
     if shown and "no-store" not in response.get("Cache-Control", ""):
         problems.append(f"shows personal data {shown[:2]} without Cache-Control: no-store")
+    if _is_document(response) and "no-store" not in response.get("Cache-Control", ""):
+        problems.append(f"a document ({response['Content-Type']}) without Cache-Control: no-store")
     return problems
+
+
+def _is_document(response) -> bool:
+    """A file rather than a page: a PDF, a download, anything sent with a Content-Disposition."""
+    return response.has_header("Content-Disposition") or response.get("Content-Type", "").startswith(
+        "application/pdf"
+    )
 
 
 def _is_export(name: str, response) -> bool:
@@ -146,6 +157,11 @@ def test_access(name, client, db):
                 )
             elif got == "ok" and method == "GET" and user is not None:
                 problems += [f"GET {url} as {label}: {p}" for p in _header_problems(response, personal)]
+                # Issue 13 item 7: the usual query parameters beyond any database's integer range.
+                odd = client.get(url, dict.fromkeys(INTEGER_PARAMS, "9223372036854775808"))
+                cases += 1
+                if odd.status_code >= 500:
+                    problems.append(f"GET {url} as {label} with out-of-range integers: {odd.status_code}")
                 if (
                     _is_export(name, response)
                     and not AuditEntry.objects.filter(

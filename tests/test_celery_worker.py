@@ -75,8 +75,8 @@ class _Workers:
     def __init__(self, folder: Path, queue: str):
         self.folder, self.queue, self.procs = folder, queue, []
 
-    def start(self, pool: str) -> subprocess.Popen:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.celery_worker_settings"}
+    def start(self, pool: str, **extra_env: str) -> subprocess.Popen:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.celery_worker_settings", **extra_env}
         if _on_filesystem_broker():  # the same broker folder as this process
             env["CELERY_BROKER_DIR"] = str(
                 Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).parent
@@ -191,3 +191,81 @@ def test_a_task_whose_pool_process_is_killed_is_requeued_and_finishes(workers):
     runs = _runs(workers.folder)
     assert len(runs) == 2 and runs[1][0] not in (child, worker.pid), runs
     assert worker.poll() is None  # the same worker, a new pool process
+
+
+# --- worker killed -9 while sending 500 reminders: 500 sent, 0 lost, 0 duplicated ---------------
+
+
+def _database_url() -> str:
+    """The test database, for worker subprocesses (PostgreSQL: the test's own database by name)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _emails_by_notification(folder: Path) -> dict[int, int]:
+    import re
+
+    counts: dict[int, int] = {}
+    for path in folder.glob("*.log"):
+        for pk in re.findall(r"^Message-ID: <notification-(\d+)@", path.read_text(errors="replace"), re.M):
+            counts[int(pk)] = counts.get(int(pk), 0) + 1
+    return counts
+
+
+@pytest.mark.skipif(
+    _on_filesystem_broker() or settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="needs a database the workers share (PostgreSQL) and a broker that redelivers a message "
+    "whose worker was killed (Redis); CI has both",
+)
+@pytest.mark.skipif(
+    not os.environ.get("FAULT_REMINDERS"),
+    reason="about 45 s: `make faults` runs it with FAULT_REMINDERS=500 (set FAULT_REMINDERS=100 to run "
+    "it in the suite)",
+)
+def test_a_worker_killed_while_sending_500_reminders_loses_none_and_sends_none_twice(workers):
+    """A job sends 500 reminders (``FAULT_REMINDERS``; ``make faults`` sends 500), each with its e-mail
+    (remind_once → notify → the outbox). The worker is killed -9 (main and pool process) a third of the
+    way; Redis hands the job to a second worker, which skips the reminders already recorded and sends
+    the rest; e-mails whose task the killed worker never queued are sent by the outbox relay. Then:
+    500 reminders, 500 notifications, 500 e-mails, each exactly once."""
+    from jobs.models import Reminder
+
+    from .celery_probe import REMINDERS
+
+    n = int(os.environ["FAULT_REMINDERS"])  # `make faults`: 500
+    user = make_user("pm", username="burst_pm")
+    mail_dir = workers.folder / "mail"
+    mail_dir.mkdir()
+    env = {
+        "DATABASE_URL": _database_url(),
+        "TEST_WORKER_QUEUE": workers.queue,
+        "TEST_EMAIL_DIR": str(mail_dir),
+    }
+    first = workers.start("prefork", **env)
+    app.send_task(REMINDERS, args=[user.username, n, "burst"], queue=workers.queue)
+    burst = Reminder.objects.filter(job="tests.reminder_burst")
+    workers.wait_for("the first worker sent a third of the reminders", lambda: burst.count() >= n // 3, 60)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    killed_at = burst.count()
+    assert killed_at < n, "the job finished before the kill: nothing was proven"
+
+    workers.start("prefork", **env)
+    notes = Notification.objects.filter(recipient=user, kind="tests.reminder_burst")
+    last_relay = [0.0]
+
+    def all_emailed() -> bool:
+        if time.monotonic() - last_relay[0] > 3:  # the beat's relay, sooner
+            app.send_task("common.relay_outbox", queue=workers.queue)
+            last_relay[0] = time.monotonic()
+        return burst.count() == n and notes.filter(emailed_at__isnull=False).count() == n
+
+    workers.wait_for(f"{n} reminders and their e-mails", all_emailed, 60 + n // 3)
+    counts = _emails_by_notification(mail_dir)
+    assert burst.count() == n and notes.count() == n, (burst.count(), notes.count())
+    assert len(counts) == n, f"{n - len(counts)} e-mails lost"
+    assert max(counts.values()) == 1, {pk: c for pk, c in counts.items() if c > 1}
+    print(f"killed after {killed_at}: {n} reminders, {n} notifications, {len(counts)} e-mails, each once")

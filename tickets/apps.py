@@ -6,16 +6,27 @@ from common.navigation import NavItem
 
 VIEW = "tickets.view_ticket"
 EXPORT = "tickets.export_ticket"
+SUPPORT = {"tickets.record_support", "tickets.view_supportsession"}
 
 
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = "服务请求"
 
+    # Request deadlines and sign-off due dates 待定 for a missing year are filled when it is loaded.
+    hooks = {"calendar.loaded": ["tickets.deadlines.fill_pending"]}
+
     nav_items = [
         NavItem(_("服务请求"), "tickets:list", "inbox", perms=(VIEW,), order=10),
         NavItem(_("提交请求"), "tickets:create", "plus-circle", perms=("tickets.add_ticket",), order=11),
         NavItem(_("确认表"), "tickets:signoff_list", "pen", perms=(VIEW,), order=12),
+        NavItem(
+            _("远程/现场支持"),
+            "tickets:support_list",
+            "headset",
+            perms=("tickets.view_supportsession",),
+            order=13,
+        ),
     ]
 
     # Finance, the auditor, the system and security administrators have no access to requests.
@@ -37,6 +48,7 @@ class TicketsConfig(AppConfig):
             "tickets.reopen_ticket",
             "tickets.confirm_ticket",
             "tickets.authorize_data",
+            "tickets.set_required_by",
         },
         "bureau_admin": {
             VIEW,
@@ -46,9 +58,18 @@ class TicketsConfig(AppConfig):
             "tickets.approve_emergency",
             "tickets.cancel_ticket",
             "tickets.close_ticket",
+            "tickets.set_required_by",
+            "tickets.view_supportsession",
         },
-        "engineer": {VIEW, EXPORT, "tickets.work_ticket"},
-        "pm": {VIEW, EXPORT, "tickets.work_ticket", "tickets.assign_ticket", "tickets.close_ticket"},
+        "engineer": {VIEW, EXPORT, "tickets.work_ticket", *SUPPORT},
+        "pm": {
+            VIEW,
+            EXPORT,
+            "tickets.work_ticket",
+            "tickets.assign_ticket",
+            "tickets.close_ticket",
+            *SUPPORT,
+        },
     }
 
     home_panels = [
@@ -85,3 +106,12 @@ class TicketsConfig(AppConfig):
     ]
 
     # Periodic jobs of this app (task name → seconds or crontab kwargs), see jinbao_service.schedule.
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from . import score_facts
+        from .models import Ticket
+
+        # Score facts kept on write (issue 14); the services' queryset updates call refresh themselves.
+        post_save.connect(score_facts.ticket_saved, sender=Ticket, dispatch_uid="tickets.score_facts")

@@ -1,14 +1,15 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
+from common.errors import apply_service_error  # noqa: F401 (kept here for callers)
+from common.forms import IdMultipleChoiceField
 from contracts.selectors import active_scopes
 
 from .attachments import allowed_label, max_bytes
-from .models import BatchStepKind, Kind, SignOffMethod, Ticket, UpgradeStage
+from .models import FILER_FIELDS, BatchStepKind, Kind, SignOffMethod, Ticket, UpgradeStage
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -47,34 +48,12 @@ def upload_help() -> str:
     }
 
 
-def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form fields it names (or on the form), keeping what was typed."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class TicketForm(forms.ModelForm):
     files = MultipleFileField(label=_("附件"), required=False)
 
     class Meta:
         model = Ticket
-        fields = [
-            "kind",
-            "scope",
-            "priority",
-            "title",
-            "description",
-            "contact_phone",
-            "policy_document",
-            "data_scope",
-            "batch_type",
-            "affected_population",
-            "init_type",
-            "upgrade_target",
-        ]
+        fields = FILER_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "data_scope": forms.Textarea(attrs={"rows": 3}),
@@ -155,9 +134,13 @@ class TimeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["work_date"].initial = clock.today()
 
+    @staticmethod
+    def minutes_of(data: dict) -> int:
+        return int((data["hours"] * 60).to_integral_value())
+
     @property
     def minutes(self) -> int:
-        return int((self.cleaned_data["hours"] * 60).to_integral_value())
+        return self.minutes_of(self.cleaned_data)
 
 
 class AuthorizationForm(forms.Form):
@@ -199,9 +182,7 @@ class SignForm(forms.Form):
 
 
 class BatchSignoffForm(forms.Form):
-    tickets = forms.ModelMultipleChoiceField(
-        queryset=None, label=_("请求"), widget=forms.CheckboxSelectMultiple
-    )
+    tickets = IdMultipleChoiceField(queryset=None, label=_("请求"), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)

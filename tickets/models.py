@@ -11,6 +11,7 @@ What later apps read, stored as fields so they never recompute history:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 from django.conf import settings
@@ -19,7 +20,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
+from common.uploads import UploadValidator
 from contracts.models import Priority
+
+from .searchindex import SearchTokensField
 
 
 class Kind(models.TextChoices):
@@ -72,6 +76,26 @@ class InitType(models.TextChoices):
 class UpgradeTarget(models.TextChoices):
     CENTRAL = "central", _("中心端")
     HOSPITAL = "hospital", _("医院端")
+
+
+# What the filer of a request fills in (the form's fields, the service's and the audit snapshot's).
+# ``department`` is the filer's own, set by the service, never typed.
+TICKET_FIELDS = [
+    "kind",
+    "scope",
+    "priority",
+    "title",
+    "description",
+    "department",
+    "contact_phone",
+    "policy_document",
+    "data_scope",
+    "batch_type",
+    "affected_population",
+    "init_type",
+    "upgrade_target",
+]
+FILER_FIELDS = [name for name in TICKET_FIELDS if name != "department"]
 
 
 class TicketQuerySet(models.QuerySet):
@@ -227,6 +251,15 @@ class Ticket(models.Model):
             models.Index(fields=["department", "status"], name="ticket_dept_status_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
             models.Index(fields=["contract", "kind"], name="ticket_contract_kind_idx"),
+            # The list's filters and its default order (newest first), issue 14: checked with EXPLAIN
+            # in tests/tickets/test_indexes.py.
+            models.Index(fields=["contract", "-created_at", "-id"], name="ticket_contract_new_idx"),
+            models.Index(
+                fields=["contract", "department", "-created_at", "-id"], name="ticket_contract_dept_new_idx"
+            ),
+            models.Index(
+                fields=["contract", "status", "-created_at", "-id"], name="ticket_contract_status_new_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -289,7 +322,12 @@ class DataAuthorization(models.Model):
     )
     authorized_at = models.DateTimeField(_("授权时间"), default=clock.now)
     scope = models.TextField(_("授权范围"))
-    approval_file = models.FileField(_("审批单扫描件"), upload_to="tickets/authorizations/%Y/%m/", blank=True)
+    approval_file = models.FileField(
+        _("审批单扫描件"),
+        upload_to="tickets/authorizations/%Y/%m/",
+        blank=True,
+        validators=[UploadValidator()],
+    )
 
     class Meta:
         verbose_name = _("数据维护授权")
@@ -316,7 +354,9 @@ class BatchStep(models.Model):
     )
     recorded_at = models.DateTimeField(_("记录时间"), default=clock.now)
     note = models.TextField(_("说明"), blank=True)
-    evidence = models.FileField(_("证明材料"), upload_to="tickets/batch/%Y/%m/", blank=True)
+    evidence = models.FileField(
+        _("证明材料"), upload_to="tickets/batch/%Y/%m/", blank=True, validators=[UploadValidator()]
+    )
 
     class Meta:
         ordering = ["ticket", "recorded_at"]
@@ -357,7 +397,9 @@ class UpgradeStep(models.Model):
     )
     recorded_at = models.DateTimeField(_("记录时间"), default=clock.now)
     note = models.TextField(_("说明"), blank=True)
-    document = models.FileField(_("文档"), upload_to="tickets/upgrade/%Y/%m/", blank=True)
+    document = models.FileField(
+        _("文档"), upload_to="tickets/upgrade/%Y/%m/", blank=True, validators=[UploadValidator()]
+    )
     # For "scheduled" the planned start, for "deployed" the actual start (Asia/Shanghai).
     window_start = models.DateTimeField(_("升级开始时间"), null=True, blank=True)
     emergency = models.BooleanField(_("紧急例外"), default=False)
@@ -399,7 +441,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("文件"), upload_to=attachment_path)
+    file = models.FileField(_("文件"), upload_to=attachment_path, validators=[UploadValidator()])
     original_name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     content_type = models.CharField(_("类型"), max_length=100)
@@ -484,7 +526,12 @@ class SignOff(models.Model):
     )
     method = models.CharField(_("签署方式"), max_length=10, choices=SignOffMethod.choices, blank=True)
     signer_note = models.CharField(_("签署意见"), max_length=200, blank=True)
-    scan = models.FileField(_("签字扫描件"), upload_to="tickets/signoffs/%Y/%m/", blank=True)
+    scan = models.FileField(
+        _("签字扫描件"),
+        upload_to="tickets/signoffs/%Y/%m/",
+        blank=True,
+        validators=[UploadValidator(("jpeg", "jpg", "pdf", "png"))],
+    )
     late = models.BooleanField(_("逾期签署"), default=False)
     late_notified_at = models.DateTimeField(null=True, blank=True)
     snapshot = models.JSONField(_("确认表内容"), default=dict)
@@ -493,6 +540,16 @@ class SignOff(models.Model):
         ordering = ["-issued_at", "-id"]
         verbose_name = _("服务内容确认表")
         verbose_name_plural = _("服务内容确认表")
+        indexes = [
+            # The list: one contract, a status, due first (issue 14).
+            models.Index(
+                fields=["contract", "status", "due_on", "-issued_at", "-id"], name="signoff_list_idx"
+            ),
+            models.Index(
+                fields=["contract", "department", "status", "due_on", "-issued_at", "-id"],
+                name="signoff_dept_list_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -508,3 +565,310 @@ class SignOff(models.Model):
         if self.status != SignOffStatus.PENDING or self.due_on is None:
             return False
         return (today or clock.today()) > self.due_on
+
+
+# --- find and reuse (issue 17) -----------------------------------------------------------------------
+
+
+class SearchDocument(models.Model):
+    """The request's search tokens (``tickets.searchindex``), kept current by ``tickets.search.index_ticket``
+    on every write of the request: ``public_tokens`` for the bureau (number, title, description,
+    resolution, public comments and attachment names), ``vendor_tokens`` with the internal ones too."""
+
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search_doc"
+    )
+    public_tokens = SearchTokensField(blank=True, default="")
+    vendor_tokens = SearchTokensField(blank=True, default="")
+    indexed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("搜索索引")
+        verbose_name_plural = _("搜索索引")
+
+    def __str__(self) -> str:
+        return str(self.ticket_id)
+
+
+class SavedView(models.Model):
+    """A named filter of the request list: personal, or shared with a role by the PM or bureau admin."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("名称"), max_length=40)
+    query = models.CharField(_("筛选条件"), max_length=500)
+    shared_role = models.CharField(_("共享给角色"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("保存的视图")
+        verbose_name_plural = _("保存的视图")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LinkKind(models.TextChoices):
+    DUPLICATE = "duplicate", _("重复请求")
+    RELATED = "related", _("相关请求")
+
+
+class TicketLink(models.Model):
+    """``source`` is a duplicate of (or related to) ``target``."""
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("关系"), max_length=10, choices=LinkKind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("关联请求")
+        verbose_name_plural = _("关联请求")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="ticket_link_once"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="ticket_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"
+
+
+class Watcher(models.Model):
+    """Someone copied on a request's notifications (CC), e.g. the requester of a merged duplicate."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="watchers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("关注人")
+        verbose_name_plural = _("关注人")
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="watcher_once")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.user_id}"
+
+
+class Recurrence(models.TextChoices):
+    NONE = "", _("不定期（仅模板）")
+    MONTHLY = "monthly", _("每月第一个工作日")
+    YEARLY = "yearly", _("每年指定月份的第一个工作日")
+
+
+class RequestTemplate(models.Model):
+    """A request the bureau files again and again; with a recurrence, beat files it by itself."""
+
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("模板名称"), max_length=60)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    scope = models.ForeignKey(
+        "contracts.ServiceScope", verbose_name=_("系统/服务范围"), on_delete=models.PROTECT, related_name="+"
+    )
+    priority = models.CharField(_("优先级"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    title = models.CharField(_("标题"), max_length=120)
+    description = models.TextField(_("问题描述"))
+    batch_type = models.CharField(_("批量类型"), max_length=16, choices=BatchType.choices, blank=True)
+    affected_population = models.CharField(_("涉及人群/人数"), max_length=200, blank=True)
+    init_type = models.CharField(_("初始化类型"), max_length=10, choices=InitType.choices, blank=True)
+    data_scope = models.TextField(_("数据范围"), blank=True)
+    policy_document = models.CharField(_("政策文件"), max_length=200, blank=True)
+    upgrade_target = models.CharField(_("升级对象"), max_length=10, choices=UpgradeTarget.choices, blank=True)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("以谁的名义提交"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("科室经办人员或科室负责人；定期请求以其名义提交到其科室。"),
+    )
+    recurrence = models.CharField(_("定期提交"), max_length=10, choices=Recurrence.choices, blank=True)
+    month = models.PositiveSmallIntegerField(_("月份（每年）"), null=True, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("请求模板")
+        verbose_name_plural = _("请求模板")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(recurrence="yearly") | Q(month__gte=1, month__lte=12),
+                name="template_yearly_has_month",
+                violation_error_message=_("每年定期提交的模板必须选择月份（1–12）。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecurringRun(models.Model):
+    """One period of a recurring template, filed once (``period`` is ``2024-07`` or ``2024``)."""
+
+    template = models.ForeignKey(RequestTemplate, on_delete=models.CASCADE, related_name="runs")
+    period = models.CharField(max_length=7)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("定期请求记录")
+        verbose_name_plural = _("定期请求记录")
+        constraints = [models.UniqueConstraint(fields=["template", "period"], name="recurring_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.template_id} {self.period}"
+
+
+class SupportMode(models.TextChoices):
+    REMOTE = "remote", _("远程支持")
+    ONSITE = "onsite", _("现场支持")
+
+
+class SupportSession(models.Model):
+    """Remote or ad-hoc on-site support beyond the resident engineers (contract 一.5(1)): who, when,
+    how, for which request or system, what was done, how long; with the response deadline when the
+    bureau asked for it (``requested_at``)."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="support_sessions"
+    )
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("服务请求"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="support_sessions",
+    )
+    scope = models.ForeignKey(
+        "contracts.ServiceScope",
+        verbose_name=_("系统/服务范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mode = models.CharField(_("方式"), max_length=10, choices=SupportMode.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("支持人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("甲方提出时间"), null=True, blank=True)
+    respond_due_at = models.DateTimeField(_("响应期限"), null=True, blank=True)
+    due_pending_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    minutes = models.PositiveIntegerField(_("时长（分钟）"))
+    work_done = models.TextField(_("支持内容"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), default=clock.now)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("远程/现场支持")
+        verbose_name_plural = _("远程/现场支持")
+        permissions = [("record_support", _("可以登记远程/现场支持"))]
+        indexes = [models.Index(fields=["contract", "started_at"], name="support_contract_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ticket__isnull=False) | Q(scope__isnull=False),
+                name="support_for_ticket_or_system",
+                violation_error_message=_("请选择所支持的服务请求或系统。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=24 * 60), name="support_minutes_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} {self.started_at:%Y-%m-%d}"
+
+    @property
+    def late(self) -> bool:
+        return self.respond_due_at is not None and self.started_at > self.respond_due_at
+
+
+class RequiredBy(models.Model):
+    """A date the bureau sets for a major policy change or an urgent need (contract 一.5(5)): the
+    request must be resolved by the end of ``due_on`` (Asia/Shanghai)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="required_by")
+    due_on = models.DateField(_("甲方要求完成日"))
+    reason = models.TextField(_("理由"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("设定人"), on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(_("设定时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("甲方要求完成日")
+        verbose_name_plural = _("甲方要求完成日")
+        permissions = [("set_required_by", _("可以设定甲方要求完成日"))]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.due_on}"
+
+    def deadline(self):
+        return clock.aware(self.due_on + dt.timedelta(days=1), 0, 0)
+
+    def is_late(self, now=None) -> bool:
+        ticket = self.ticket
+        end = self.deadline()
+        if ticket.resolved_at is not None and ticket.status in DONE_STATUSES:
+            return ticket.resolved_at >= end
+        if ticket.status in ENDED_STATUSES:
+            return False
+        return (now or clock.now()) >= end
+
+
+class ScoreFact(models.Model):
+    """What the score needs of one request, kept on write (``tickets.score_facts.refresh`` runs after
+    every change of a request) so the score aggregates these narrow rows in SQL (issue 14).
+
+    The outcome of a part is a step in time: "not counted" until ``*_at``, then ``for`` or ``against``
+    for ever; an empty outcome is never decided (a deadline pending an unloaded year)."""
+
+    ticket = models.OneToOneField(
+        Ticket,
+        verbose_name=_("服务请求"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="score_fact",
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("合同"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the indexes below start with it
+    )
+    data_maintenance = models.BooleanField(default=False)
+    ended = models.BooleanField(default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolve_due_at = models.DateTimeField(null=True, blank=True)
+    response = models.CharField(max_length=8, blank=True)
+    response_at = models.DateTimeField(null=True, blank=True)
+    completion = models.CharField(max_length=8, blank=True)
+    completion_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=8, blank=True)  # a data-maintenance request once resolved
+    rework_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("绩效事实")
+        verbose_name_plural = _("绩效事实")
+        indexes = [
+            models.Index(fields=["contract", "confirmed_at"], name="scorefact_confirmed_idx"),
+            models.Index(fields=["contract", "resolved_at"], name="scorefact_resolved_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}"

@@ -2,15 +2,19 @@
 
 Services refuse with these answers (and a message saying why); templates use ``actions_for`` to
 show only the buttons that would work. Role permissions (``tickets.confirm_ticket`` …) are checked
-by the views first; these functions add the department, assignee and state rules.
+by the views first; these functions add the department, assignee and state rules. The visibility
+rule (``visible_q``) is the one both the querysets of ``selectors`` and ``can_view`` use.
 """
 
 from __future__ import annotations
 
-from accounts.roles import Role
+from django.db.models import Q
+
+from accounts.roles import BUREAU_WIDE_READERS, Role
 
 from .models import (
     UPGRADE_STAGE_ORDER,
+    BatchStepKind,
     Kind,
     SignOff,
     SignOffStatus,
@@ -36,18 +40,53 @@ def is_head_of(user, department_id) -> bool:
     return user.role == Role.DEPT_HEAD and user.department_id == department_id
 
 
-def can_view(user, ticket: Ticket) -> bool:
+# Matches no row (``Q()`` would match every row).
+NOTHING = Q(pk__in=[])
+
+
+def visible_q(user) -> Q:
+    """Which requests the user may see (SPEC §1), as a ``Q`` on ``Ticket``: the one visibility rule.
+
+    Bureau staff and heads: their department's; the bureau admin, the PM and the bureau's system
+    account: all; engineers: those assigned to them and the confirmed unassigned pool they may claim;
+    anyone else: none. ``selectors.visible_tickets`` filters with it and ``can_view`` evaluates it on
+    one request (``q_matches``), so the list and the object check cannot drift apart.
+    """
     if not getattr(user, "is_authenticated", False):
-        return False
+        return NOTHING
     if user.role in BUREAU_DEPT_ROLES:
-        return user.department_id == ticket.department_id
-    if user.role in {Role.BUREAU_ADMIN, Role.PM}:
-        return True
+        return Q(department_id=user.department_id)
+    if user.role in BUREAU_WIDE_READERS:
+        return Q()
     if user.role == Role.ENGINEER:
-        return ticket.assignee_id == user.pk or (
-            ticket.status == Status.CONFIRMED and ticket.assignee_id is None
-        )
-    return False
+        return Q(assignee_id=user.pk) | Q(status=Status.CONFIRMED, assignee_id__isnull=True)
+    return NOTHING
+
+
+def q_matches(q: Q, obj) -> bool:
+    """Evaluate a ``Q`` of plain field lookups (exact, ``isnull``, ``in``) on an instance in memory."""
+    results = []
+    for child in q.children:
+        if isinstance(child, Q):
+            results.append(q_matches(child, obj))
+            continue
+        lookup, value = child
+        field, _, op = lookup.partition("__")
+        actual = getattr(obj, field)
+        if op == "":
+            results.append(actual == value)
+        elif op == "isnull":
+            results.append((actual is None) == value)
+        elif op == "in":
+            results.append(actual in value)
+        else:
+            raise ValueError(f"q_matches does not evaluate the lookup {lookup!r}")
+    result = all(results) if q.connector == Q.AND else any(results)
+    return not result if q.negated else result
+
+
+def can_view(user, ticket: Ticket) -> bool:
+    return q_matches(visible_q(user), ticket)
 
 
 def is_vendor(user) -> bool:
@@ -182,12 +221,6 @@ def can_approve_emergency(user, ticket: Ticket) -> bool:
     )
 
 
-def can_view_signoff(user, signoff: SignOff) -> bool:
-    if user.role in BUREAU_DEPT_ROLES:
-        return user.department_id == signoff.department_id
-    return user.role in {Role.BUREAU_ADMIN, Role.PM, Role.ENGINEER}
-
-
 def can_sign(user, signoff: SignOff) -> bool:
     return signoff.status == SignOffStatus.PENDING and in_department(user, signoff.department_id)
 
@@ -219,6 +252,24 @@ def actions_for(user, ticket: Ticket) -> dict[str, bool]:
         "approve_emergency": can_approve_emergency(user, ticket),
         "internal": is_vendor(user),
     }
+
+
+def resolve_blockers(ticket: Ticket) -> list[str]:
+    """What still stands between the request and its resolution (the gates of SPEC §4)."""
+    blockers = []
+    if ticket.kind == Kind.BATCH:
+        done = set(ticket.batch_steps.values_list("step", flat=True))
+        missing = [str(BatchStepKind(s).label) for s in BatchStepKind.values if s not in done]
+        if missing:
+            blockers.append("批量处理还缺少以下步骤的记录：" + "、".join(missing) + "。")
+    if ticket.kind == Kind.UPGRADE:
+        done = set(ticket.upgrade_steps.values_list("stage", flat=True))
+        if UpgradeStage.ACCEPTED not in done:
+            nxt = next((s for s in UPGRADE_STAGE_ORDER if s not in done), None)
+            blockers.append(f"升级需求须经甲方确认升级后才能办结，当前待完成：{UpgradeStage(nxt).label}。")
+    if ticket.kind == Kind.DATA and not hasattr_authorization(ticket):
+        blockers.append("数据维护请求没有书面授权。")
+    return blockers
 
 
 def hasattr_authorization(ticket: Ticket) -> bool:

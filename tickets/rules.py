@@ -7,6 +7,9 @@ SLA clocks (decisions, see the README of the tickets app):
 - the resolution clock stands still while the request waits on the bureau (等待甲方) and between a
   resolution and a reopen; the response clock never pauses (the first response ends it);
 - a pause that starts after the deadline has passed does not move the deadline (lateness is not cured).
+
+Upgrade window: an upgrade starts inside the contract's window for its target, or under an emergency
+exception the bureau admin approved (``check_upgrade_window``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from common import clock
+from common.errors import ServiceError
 from contracts.workdays import WorkCalendar
+
+from .models import UpgradeTarget
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,40 @@ def in_upgrade_window(moment_local: dt.datetime, *, window_from: dt.time, window
     if window_from > window_until:  # over midnight (the contract's case)
         return t >= window_from or t < window_until
     return window_from <= t < window_until
+
+
+def upgrade_window(contract, target: str) -> tuple[dt.time, dt.time]:
+    """The contract's upgrade window for a target (central or hospital side): (from, until next day)."""
+    start = (
+        contract.upgrade_central_from if target == UpgradeTarget.CENTRAL else contract.upgrade_hospital_from
+    )
+    return start, contract.upgrade_window_until
+
+
+def timezone_naive(moment: dt.datetime) -> bool:
+    return moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None
+
+
+def check_upgrade_window(ticket, moment: dt.datetime) -> bool:
+    """True if ``moment`` is outside the window but the emergency exception is approved, False if it
+    is inside the window; else refuse with the window in the message."""
+    if timezone_naive(moment):
+        raise ServiceError({"window_start": ["时间缺少时区。"]})
+    start, until = upgrade_window(ticket.contract, ticket.upgrade_target)
+    local = clock.local(moment)
+    if in_upgrade_window(local, window_from=start, window_until=until):
+        return False
+    if ticket.emergency_approved_at is not None:
+        return True
+    raise ServiceError(
+        {
+            "window_start": [
+                f"{UpgradeTarget(ticket.upgrade_target).label}升级只能在 {start:%H:%M} "
+                f"至次日 {until:%H:%M} 之间开始，"
+                f"{local:%Y-%m-%d %H:%M} 不在窗口内。确需紧急升级，请先申请紧急例外并经局信息化管理员批准。"
+            ]
+        }
+    )
 
 
 def format_minutes(minutes: int | None) -> str:

@@ -10,45 +10,50 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import BUREAU_WIDE_READERS, Role
+from accounts.selectors import active_users
 from common import clock
 from common.models import AuditEntry
 
-from . import policy
+from . import policy, rules
 from .models import (
     ACTIVE_STATUSES,
-    DATA_MAINTENANCE_KINDS,
     OPEN_STATUSES,
+    UPGRADE_STAGE_ORDER,
     Attachment,
+    BatchStepKind,
     Comment,
+    DataAuthorization,
+    Kind,
     SignOff,
     SignOffStatus,
     Status,
     Ticket,
+    UpgradeStage,
+    UpgradeTarget,
 )
 
 LIST_RELATED = ("department", "scope", "requester", "assignee", "contract")
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
-    qs = Ticket.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    if user.role in policy.BUREAU_DEPT_ROLES:
-        return qs.filter(department_id=user.department_id)
-    if user.role in {Role.BUREAU_ADMIN, Role.PM}:
-        return qs
-    if user.role == Role.ENGINEER:
-        return qs.filter(Q(assignee=user) | Q(status=Status.CONFIRMED, assignee__isnull=True))
-    return qs.none()
+    return Ticket.objects.filter(policy.visible_q(user))
+
+
+WORKLOG_RECENT_DAYS = 30
 
 
 def worklog_ticket_choices(user, *, linked=()) -> QuerySet[Ticket]:
-    """Requests a person can name in a daily work log: those assigned to them (and any already linked)."""
+    """Requests a person can name in a daily work log: their open ones and those they resolved in the
+    last 30 days (and any already linked), not years of old requests."""
+    recent = clock.now() - dt.timedelta(days=WORKLOG_RECENT_DAYS)
+    mine = Q(assignee=user) & (Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=recent))
     return (
-        Ticket.objects.filter(Q(assignee=user) | Q(pk__in=[t.pk for t in linked]))
+        Ticket.objects.filter(mine | Q(pk__in=[t.pk for t in linked]))
         .exclude(status__in=[Status.SUBMITTED, Status.REJECTED, Status.CANCELLED])
         .order_by("-id")
     )
@@ -84,8 +89,6 @@ def attachments_for(user, ticket: Ticket) -> QuerySet[Attachment]:
 def attachment_for(user, pk: int) -> Attachment:
     attachment = get_object_or_404(Attachment.objects.select_related("ticket"), pk=pk)
     if not policy.can_view(user, attachment.ticket) or (attachment.internal and not policy.is_vendor(user)):
-        from django.http import Http404
-
         raise Http404
     return attachment
 
@@ -118,6 +121,8 @@ TIMELINE_LABELS = {
     "ticket.signoff_batch": "并入批量确认表",
     "ticket.deadlines": "计算期限（日历已加载）",
     "ticket.export": "导出",
+    "ticket.link": "关联请求",
+    "ticket.merge": "合并为重复请求",
 }
 
 
@@ -149,18 +154,28 @@ def timeline(user, ticket: Ticket) -> list[dict]:
 
 
 def assignable_users():
-    from accounts.models import User
-
-    return User.objects.filter(role__in=[Role.ENGINEER, Role.PM], is_active=True).order_by("role", "username")
+    return active_users(Role.ENGINEER, Role.PM).order_by("role", "username")
 
 
 def signoffs_for(user) -> QuerySet[SignOff]:
+    """Sign-off forms visible exactly to those who may see all of their requests.
+
+    Every request on a form is of the form's department, so bureau staff and heads see their
+    department's forms (void ones included, whose requests were released); the bureau-wide readers
+    see all; anyone else (an engineer) the forms that hold at least one request they may see and
+    none they may not.
+    """
     qs = SignOff.objects.select_related("department", "signed_by", "issued_by")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
     if user.role in policy.BUREAU_DEPT_ROLES:
         return qs.filter(department_id=user.department_id)
-    if user.role in {Role.BUREAU_ADMIN, Role.PM, Role.ENGINEER}:
+    if user.role in BUREAU_WIDE_READERS:
         return qs
-    return qs.none()
+    rule = policy.visible_q(user)
+    seen = Ticket.objects.filter(rule).filter(signoff__isnull=False).values("signoff_id")
+    hidden = Ticket.objects.exclude(rule).filter(signoff__isnull=False).values("signoff_id")
+    return qs.filter(pk__in=seen).exclude(pk__in=hidden)
 
 
 def signoff_for(user, pk: int) -> SignOff:
@@ -175,6 +190,57 @@ def batchable_tickets(user, contract) -> QuerySet[Ticket]:
         .select_related("signoff")
         .order_by("department__order", "resolved_at")
     )
+
+
+def ticket_detail(user, ticket: Ticket) -> dict:
+    """What the detail page shows of a request for this user, besides its forms: the buttons that
+    would work, the history, comments, attachments, the gates (authorization, batch steps, upgrade
+    stages) and the SLA facts."""
+    actions = policy.actions_for(user, ticket)
+    upgrade = ticket.kind == Kind.UPGRADE
+    batch_steps = {row.step: row for row in ticket.batch_steps.select_related("recorded_by")}
+    upgrade_steps = {row.stage: row for row in ticket.upgrade_steps.select_related("recorded_by")}
+    next_stage = policy.next_upgrade_stage(ticket, set(upgrade_steps)) if upgrade else None
+    return {
+        "ticket": ticket,
+        "actions": actions,
+        "timeline": timeline(user, ticket),
+        "comments": comments_for(user, ticket),
+        "attachments": attachments_for(user, ticket),
+        "time_entries": ticket.time_entries.select_related("engineer") if policy.is_vendor(user) else None,
+        "authorization": DataAuthorization.objects.filter(ticket=ticket)
+        .select_related("authorized_by")
+        .first(),
+        "batch_rows": [
+            {"step": s, "label": BatchStepKind(s).label, "row": batch_steps.get(s)}
+            for s in BatchStepKind.values
+        ],
+        "batch_missing": [s for s in BatchStepKind.values if s not in batch_steps],
+        "upgrade_rows": [
+            {"stage": stage, "label": UpgradeStage(stage).label, "row": upgrade_steps.get(stage)}
+            for stage in UPGRADE_STAGE_ORDER
+        ],
+        "next_stage": next_stage,
+        "next_stage_label": UpgradeStage(next_stage).label if next_stage else "",
+        "can_next_stage": bool(next_stage) and policy.can_record_upgrade_stage(user, ticket, next_stage),
+        "can_reschedule": (
+            upgrade
+            and UpgradeStage.SCHEDULED in upgrade_steps
+            and UpgradeStage.DEPLOYED not in upgrade_steps
+            and policy.can_record_upgrade_stage(user, ticket, UpgradeStage.SCHEDULED)
+        ),
+        "stage_needs_time": next_stage in {UpgradeStage.SCHEDULED, UpgradeStage.DEPLOYED},
+        "window": (
+            rules.upgrade_window(ticket.contract, ticket.upgrade_target)
+            if upgrade and ticket.upgrade_target
+            else None
+        ),
+        "upgrade_target_label": UpgradeTarget(ticket.upgrade_target).label if ticket.upgrade_target else "",
+        "blockers": policy.resolve_blockers(ticket) if actions["resolve"] else [],
+        "now": clock.now(),
+        "today": clock.today(),
+        "signoff": ticket.signoff,
+    }
 
 
 # --- home panels -----------------------------------------------------------------------------------------
@@ -219,8 +285,8 @@ def home_staff(request, contract):
         request,
         contract,
         queue_filter=Q(status__in=[*ACTIVE_STATUSES, Status.RESOLVED]),
-        title="本科室服务请求",
-        queue_title="进行中的请求",
+        title=_("本科室服务请求"),
+        queue_title=_("进行中的请求"),
         extra={
             "pending_signoffs": list(pending_signoffs.order_by("due_on")[:5]),
             "pending_signoff_count": pending_signoffs.count(),
@@ -235,8 +301,8 @@ def home_head(request, contract):
         contract,
         queue_filter=Q(status=Status.SUBMITTED)
         | Q(kind="data", authorization__isnull=True, status__in=policy.AUTHORIZABLE),
-        title="本科室服务请求",
-        queue_title="待我确认 / 授权",
+        title=_("本科室服务请求"),
+        queue_title=_("待我确认 / 授权"),
     )
 
 
@@ -247,8 +313,8 @@ def home_engineer(request, contract):
         contract,
         queue_filter=Q(assignee=user, status__in=OPEN_STATUSES)
         | Q(status=Status.CONFIRMED, assignee__isnull=True),
-        title="我的服务请求",
-        queue_title="我的待办与待领取",
+        title=_("我的服务请求"),
+        queue_title=_("我的待办与待领取"),
     )
 
 
@@ -266,8 +332,8 @@ def home_pm(request, contract):
         contract,
         queue_filter=Q(status=Status.CONFIRMED, assignee__isnull=True)
         | Q(status__in=OPEN_STATUSES, resolve_due_at__lt=clock.now()),
-        title="全部服务请求",
-        queue_title="待分派 / 已超期",
+        title=_("全部服务请求"),
+        queue_title=_("待分派 / 已超期"),
         extra=extra,
     )
 
@@ -283,8 +349,8 @@ def home_bureau_admin(request, contract):
             status=Status.IN_PROGRESS,
         )
         | Q(status__in=OPEN_STATUSES, resolve_due_at__lt=clock.now()),
-        title="全部服务请求",
-        queue_title="待确认 / 紧急例外待批 / 已超期",
+        title=_("全部服务请求"),
+        queue_title=_("待确认 / 紧急例外待批 / 已超期"),
     )
 
 
@@ -294,35 +360,6 @@ def home_bureau_admin(request, contract):
 def contract_tickets(contract) -> QuerySet[Ticket]:
     """Every request of a contract (no user scoping: for scheduled jobs and score computation)."""
     return Ticket.objects.filter(contract=contract)
-
-
-def data_maintenance_cases(contract, start: dt.date, end: dt.date) -> QuerySet[Ticket]:
-    """Data-maintenance and batch requests resolved in the period (SPEC §6 part 1).
-
-    A case scores when ``resolved_at <= resolve_due_at`` and ``rework_count == 0``.
-    """
-    return contract_tickets(contract).filter(
-        kind__in=DATA_MAINTENANCE_KINDS, resolved_at__date__gte=start, resolved_at__date__lte=end
-    )
-
-
-def responsiveness_cases(contract, start: dt.date, end: dt.date) -> QuerySet[Ticket]:
-    """Requests confirmed in the period (SPEC §6 part 2); on time when responded by ``respond_due_at``."""
-    return contract_tickets(contract).filter(confirmed_at__date__gte=start, confirmed_at__date__lte=end)
-
-
-def completion_cases(contract, start: dt.date, end: dt.date) -> QuerySet[Ticket]:
-    """Requests confirmed in the period or carried in open (SPEC §6 part 3)."""
-    return (
-        contract_tickets(contract)
-        .filter(
-            Q(confirmed_at__date__gte=start, confirmed_at__date__lte=end)
-            | Q(confirmed_at__date__lt=start)
-            & (Q(resolved_at__isnull=True) | Q(resolved_at__date__gte=start))
-            & ~Q(status__in=[Status.CANCELLED, Status.REJECTED])
-        )
-        .exclude(status__in=[Status.CANCELLED, Status.REJECTED])
-    )
 
 
 def signoffs_outstanding(contract) -> QuerySet[SignOff]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import support_views, views, views_find
+from .actions import ACTIONS
 
 app_name = "tickets"
 
@@ -8,26 +9,25 @@ urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("new/", views.ticket_create, name="create"),
     path("export/", views.ticket_export, name="export"),
+    path("similar/", views_find.similar, name="similar"),
+    path("views/save/", views_find.view_save, name="view_save"),
+    path("bulk/", views_find.bulk_action, name="bulk"),
+    path("templates/", views_find.template_list, name="templates"),
+    path("templates/new/", views_find.template_edit, name="template_new"),
+    path("templates/<int:pk>/", views_find.template_edit, name="template_edit"),
+    path("templates/<int:pk>/use/", views_find.template_use, name="template_use"),
+    path("views/<int:pk>/delete/", views_find.view_delete, name="view_delete"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
-    path("<int:pk>/confirm/", views.ticket_confirm, name="confirm"),
-    path("<int:pk>/reject/", views.ticket_reject, name="reject"),
-    path("<int:pk>/cancel/", views.ticket_cancel, name="cancel"),
-    path("<int:pk>/authorize/", views.ticket_authorize, name="authorize"),
-    path("<int:pk>/assign/", views.ticket_assign, name="assign"),
-    path("<int:pk>/claim/", views.ticket_claim, name="claim"),
-    path("<int:pk>/start/", views.ticket_start, name="start"),
-    path("<int:pk>/wait/", views.ticket_wait, name="wait"),
-    path("<int:pk>/resume/", views.ticket_resume, name="resume"),
-    path("<int:pk>/resolve/", views.ticket_resolve, name="resolve"),
-    path("<int:pk>/reopen/", views.ticket_reopen, name="reopen"),
-    path("<int:pk>/close/", views.ticket_close, name="close"),
-    path("<int:pk>/comment/", views.ticket_comment, name="comment"),
-    path("<int:pk>/attach/", views.ticket_attach, name="attach"),
-    path("<int:pk>/time/", views.ticket_time, name="time"),
-    path("<int:pk>/batch-step/", views.ticket_batch_step, name="batch_step"),
-    path("<int:pk>/upgrade-step/", views.ticket_upgrade_step, name="upgrade_step"),
-    path("<int:pk>/emergency/", views.ticket_emergency_request, name="emergency_request"),
-    path("<int:pk>/emergency/approve/", views.ticket_emergency_approve, name="emergency_approve"),
+    path("<int:pk>/link/", views_find.ticket_link, name="link"),
+    # Every action on a request: "<pk>/<path>/" named after its row of the table (tickets.actions).
+    *(
+        path(f"<int:pk>/{action.path}/", views.ACTION_VIEWS[name], name=name)
+        for name, action in ACTIONS.items()
+    ),
+    path("<int:pk>/support/", support_views.ticket_support, name="support"),
+    path("<int:pk>/required-by/", support_views.ticket_required_by, name="required_by"),
+    path("support/", support_views.support_list, name="support_list"),
+    path("support/new/", support_views.support_add, name="support_add"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("evidence/<str:kind>/<int:pk>/", views.evidence_download, name="evidence"),
     path("signoffs/", views.signoff_list, name="signoff_list"),

@@ -9,7 +9,7 @@ import datetime as dt
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int
+from .env import env_bool, env_int, env_networks, env_secret
 
 # --- Passwords --------------------------------------------------------------------------------
 PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
@@ -27,6 +27,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The patterns used in China (keyboard walks, Admin@123, years, phone numbers), the username and
+    # the pinyin of the person's name (security/weakpasswords.py, docs/SECURITY.md).
+    {"NAME": "security.validators.CommonChinesePasswordValidator"},
+    {"NAME": "security.validators.PersonalInfoValidator"},
     {
         "NAME": "security.validators.CharacterClassesValidator",
         "OPTIONS": {"min_classes": PASSWORD_MIN_CHARACTER_CLASSES},
@@ -38,7 +42,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Login failures: django-axes ---------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out user+address before the password is checked
-    "django.contrib.auth.backends.ModelBackend",
+    "security.backends.LocalBackend",  # the portal's own accounts (never directory or system accounts)
+    "security.directory.DirectoryBackend",  # the bureau's LDAP/AD, when LDAP_URL is set (settings/ldap.py)
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
@@ -86,9 +91,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_FAILURE_VIEW = "security.views.csrf_failure"
 
-# X-Real-IP is trusted only behind the reverse proxy that sets it (otherwise anyone could forge
-# the address that the audit log records and that login lockouts count by).
-TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
+# X-Real-IP is believed only when the request comes from one of these addresses (CIDR list: the
+# nginx of docker-compose.yml); from anywhere else the socket address counts. Otherwise anyone could
+# forge the address that the audit log records and that login lockouts count by.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+if env_bool("TRUST_X_REAL_IP", False):
+    raise ImproperlyConfigured(
+        "TRUST_X_REAL_IP trusted X-Real-IP from every address and is gone: list the proxy's addresses "
+        "in TRUSTED_PROXIES instead (e.g. TRUSTED_PROXIES=172.30.0.10/32)."
+    )
 
 # --- Audit log retention ----------------------------------------------------------------------
 # 等保 2.0 asks for at least six months. Nothing in the portal deletes audit rows; the archive
@@ -96,3 +107,14 @@ TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 if AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (等保 2.0: six months).")
+
+# --- Audit chain key and checkpoints (common/chain.py, common/checkpoints.py) ------------------------
+# The HMAC-SM3 key of the audit chain, never in the database: AUDIT_KEY_FILE (a compose secret) or
+# AUDIT_KEY. Production requires one (settings/production.py); local and test settings fall back to
+# a development key. Losing it means old entries can no longer be verified: keep a copy offline.
+AUDIT_KEY = env_secret("AUDIT_KEY")
+INSECURE_DEFAULT_AUDIT_KEY = "jinbao-development-audit-chain-key-never-use-in-production"
+# AUDIT_CHECKPOINT_DIR (base.py): where the daily signed checkpoints of the chain's head are kept.
+# Anonymous noise (CSRF failures, logins of unknown users): per address and kind, one entry at the
+# first event of this many minutes, then one entry with the count, first and last (common/noise.py).
+AUDIT_NOISE_WINDOW_MINUTES = env_int("AUDIT_NOISE_WINDOW_MINUTES", 10)

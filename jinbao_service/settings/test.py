@@ -5,13 +5,16 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES
+from .base import AUDIT_KEY, CELERY_BROKER_URL, DATABASES, INSECURE_DEFAULT_AUDIT_KEY, INSTALLED_APPS
 
 DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # the demo data (browser tests load it)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jinbao-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="jinbao-test-static-"))
+AUDIT_KEY = AUDIT_KEY or INSECURE_DEFAULT_AUDIT_KEY
+AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="jinbao-test-checkpoints-"))
 ALLOWED_HOSTS = ["*"]
 DEMO_TICKETS_WORKDAYS = 10  # browser tests load the demo per test: two weeks of 2023 requests, not a year
 

@@ -33,11 +33,6 @@ def ratio_pct(value):
 
 
 @register.filter
-def outcome_class(outcome):
-    return {"for": "text-success", "against": "text-danger", "pending": "text-muted"}.get(str(outcome), "")
-
-
-@register.filter
 def outcome_badge(outcome):
     return {"for": "text-bg-success", "against": "text-bg-danger", "pending": "text-bg-secondary"}.get(
         str(outcome), "text-bg-light"

@@ -6,6 +6,7 @@ import datetime as dt
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import active_users
 from common import clock
 
 from ..models import (
@@ -34,7 +35,7 @@ def _hm(moment: dt.datetime) -> str:
 
 
 def _users_with_role(role: str):
-    return User.objects.filter(role=role, is_active=True)
+    return active_users(role)
 
 
 def _lock_person(person: User) -> None:

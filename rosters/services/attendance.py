@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from common import clock
-from common.audit import log_action, snapshot
+from common.audit import jsonable, log_action, snapshot
 from common.errors import ConcurrentChange, ServiceError, TransitionNotAllowed
 from common.notifications import notify
 from contracts.calendar import get_calendar
@@ -256,8 +256,6 @@ def correction_decide(
 
 
 def _jsonable(data: dict) -> dict:
-    from common.audit import jsonable
-
     return jsonable(data)
 
 

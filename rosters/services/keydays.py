@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from common import clock
 from common.audit import log_action, snapshot
-from common.errors import ServiceError
+from common.errors import ServiceError, need_reason
 from contracts.calendar import get_calendar
 from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
@@ -41,8 +41,7 @@ def key_day_mark(
         raise ServiceError(
             {"date": f"日期须在合同服务期内（{_d(contract.start_on)} 至 {_d(contract.end_on)}）。"}
         )
-    if not (reason or "").strip():
-        raise ServiceError({"reason": "请说明为什么是关键日。"})
+    need_reason(reason, "请说明为什么是关键日。")
     calendar = calendar or get_calendar(contract)
     try:
         if not calendar.is_workday(date):

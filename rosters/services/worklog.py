@@ -11,6 +11,7 @@ from accounts.models import User
 from common import clock
 from common.audit import diff, log_action, snapshot
 from common.errors import ServiceError, TransitionNotAllowed
+from tickets.recorded_times import check_day_for_all
 
 from ..models import (
     WorkLog,
@@ -33,6 +34,7 @@ def worklog_create(
 ) -> WorkLog:
     if date > clock.today():
         raise ServiceError({"date": "不能填写未来日期的工作日志。"})
+    check_day_for_all(tickets, date, field="date", what="工作日志日期")
     basis = _require_basis(person, date)
     log = WorkLog(
         contract=basis.contract,
@@ -70,6 +72,7 @@ def worklog_update(
         raise ServiceError({"content": "请填写工作内容。"})
     log.full_clean(validate_constraints=False)
     if tickets is not None:
+        check_day_for_all(tickets, log.date, field="tickets", what="工作日志日期")
         log.tickets.set(tickets)
     changes = diff(before, _log_snapshot(log))
     if not changes:  # saved as it was: nothing to write, nothing to audit

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
 
 from common import clock
 from common.http import redirect_next
@@ -19,10 +18,6 @@ def _error_text(exc: ValidationError) -> str:
 
 def _back(request, default: str):
     return redirect_next(request, default)
-
-
-def _no_contract(request):
-    return render(request, "rosters/no_contract.html", status=200)
 
 
 def _month_param(request, contract) -> tuple[int, int]:

@@ -13,21 +13,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
+from common.errors import apply_service_error
+from common.params import int_param
 from common.permissions import deny, require_perm
-from contracts.selectors import contract_in_use
+from contracts.decorators import contract_required
 from contracts.workdays import CalendarNotLoaded
 
 from .. import rules, selectors, services
 from ..forms import (
     CorrectionForm,
     DecisionForm,
-    apply_service_errors,
 )
 from ..models import (
     Position,
     RequestStatus,
 )
-from ._base import PAGE_SIZE, _back, _error_text, _month_nav, _month_param, _no_contract
+from ._base import PAGE_SIZE, _back, _error_text, _month_nav, _month_param
 
 
 @require_POST
@@ -60,10 +61,8 @@ def check_out(request):
 
 @require_GET
 @require_perm("rosters.check_in")
-def my_attendance(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def my_attendance(request, contract):
     year, month = _month_param(request, contract)
     context = {"contract": contract, **_month_nav(year, month)}
     try:
@@ -83,10 +82,8 @@ def my_attendance(request):
 
 @require_GET
 @require_perm("rosters.view_team_attendance")
-def attendance_month(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def attendance_month(request, contract):
     year, month = _month_param(request, contract)
     context = {"contract": contract, **_month_nav(year, month)}
     try:
@@ -98,10 +95,8 @@ def attendance_month(request):
 
 @require_GET
 @require_perm("rosters.view_team_attendance")
-def attendance_rates(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def attendance_rates(request, contract):
     context: dict = {"contract": contract}
     only_engineers = request.GET.get("scope") == "engineers"
     try:
@@ -112,11 +107,10 @@ def attendance_rates(request):
         context["not_loaded"] = exc
         return render(request, "rosters/attendance_rates.html", context)
     drill: dict = {}
-    person_id = request.GET.get("person") or ""
     month = request.GET.get("month") or ""
     status = request.GET.get("status") or ""
-    if person_id.isdigit():
-        drill["person_id"] = int(person_id)
+    if int_param(request.GET, "person"):
+        drill["person_id"] = int_param(request.GET, "person")
     if month:
         try:
             y, m = (int(x) for x in month.split("-"))
@@ -145,10 +139,8 @@ def attendance_rates(request):
 
 @require_GET
 @require_perm("rosters.view_attendancecorrection")
-def correction_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def correction_list(request, contract):
     status = request.GET.get("status", "")
     corrections = selectors.correction_queryset(request.user, contract)
     if status in RequestStatus.values:
@@ -177,7 +169,7 @@ def correction_create(request):
             try:
                 services.correction_request(person=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("更正申请已提交，经审批后生效。"))
                 return redirect("rosters:correction_list")

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
+from common.errors import apply_service_error
 from common.permissions import require_perm
-from contracts.selectors import contract_in_use
+from contracts.decorators import contract_required
 
 from .. import rules, selectors, services
 from ..forms import (
@@ -22,14 +23,13 @@ from ..forms import (
     DemandForm,
     HandoverItemForm,
     StaffChangeForm,
-    apply_service_errors,
 )
 from ..models import (
     ChangeKind,
     ChangeStatus,
     HandoverItem,
 )
-from ._base import PAGE_SIZE, _error_text, _no_contract
+from ._base import PAGE_SIZE, _error_text
 
 
 def _current_entries(contract):
@@ -39,10 +39,8 @@ def _current_entries(contract):
 
 @require_GET
 @require_perm("rosters.view_staffchange")
-def change_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def change_list(request, contract):
     changes = selectors.change_queryset(request.user, contract)
     page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -58,10 +56,8 @@ def change_list(request):
 
 @require_http_methods(["GET", "POST"])
 @require_perm("rosters.add_staffchange")
-def change_create(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def change_create(request, contract):
     entries = _current_entries(contract)
     earliest = rules.earliest_effective_date(clock.today(), contract.staff_change_notice_months)
     if request.method == "POST":
@@ -70,7 +66,7 @@ def change_create(request):
             try:
                 change = services.change_apply(contract=contract, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("人员变动申请已提交甲方审批。"))
                 return redirect("rosters:change_detail", pk=change.pk)
@@ -83,17 +79,15 @@ def change_create(request):
 
 @require_http_methods(["GET", "POST"])
 @require_perm("rosters.demand_replacement")
-def change_demand(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def change_demand(request, contract):
     entries = _current_entries(contract)
     form = DemandForm(request.POST or None, entries=entries)
     if request.method == "POST" and form.is_valid():
         try:
             change = services.change_demand(contract=contract, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已要求乙方更换该人员，乙方将提出接替人选。"))
             return redirect("rosters:change_detail", pk=change.pk)
@@ -142,7 +136,7 @@ def change_propose(request, pk: int):
             try:
                 services.change_propose(change=change, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("接替人选已提交甲方审批。"))
                 return redirect("rosters:change_detail", pk=change.pk)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common import clock
 from common.permissions import require_perm
-from contracts.selectors import contract_in_use
+from contracts.decorators import contract_required
 
 from .. import selectors, services
 from ..forms import (
@@ -21,15 +21,13 @@ from ..forms import (
 from ..models import (
     DutyStatus,
 )
-from ._base import _error_text, _no_contract
+from ._base import _error_text
 
 
 @require_GET
 @require_perm("rosters.view_dutylist")
-def duty_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def duty_list(request, contract):
     rows, pending = selectors.duty_overview(contract)
     return render(
         request,
@@ -46,10 +44,8 @@ def duty_list(request):
 
 @require_POST
 @require_perm("rosters.manage_dutylist")
-def duty_start(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def duty_start(request, contract):
     try:
         start = dt.date.fromisoformat(request.POST.get("start", ""))
     except ValueError:

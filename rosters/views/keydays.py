@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.permissions import require_perm
 from contracts.calendar import get_calendar
-from contracts.selectors import contract_in_use
+from contracts.decorators import contract_required
 
 from .. import selectors, services
 from ..forms import (
@@ -20,15 +20,13 @@ from ..models import (
     KeyDay,
     KeyDaySource,
 )
-from ._base import _error_text, _no_contract
+from ._base import _error_text
 
 
 @require_GET
 @require_perm("rosters.view_keyday")
-def key_day_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def key_day_list(request, contract):
     calendar = get_calendar(contract)
     days, pending = selectors.key_day_list(contract, calendar)
     return render(
@@ -47,10 +45,8 @@ def key_day_list(request):
 
 @require_POST
 @require_perm("rosters.add_keyday")
-def key_day_add(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def key_day_add(request, contract):
     form = KeyDayForm(request.POST)
     if form.is_valid():
         try:

@@ -12,29 +12,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common import clock
+from common.errors import apply_service_error
 from common.permissions import deny, require_perm
 from contracts.calendar import get_calendar
-from contracts.selectors import contract_in_use
+from contracts.decorators import contract_required
 from contracts.workdays import CalendarNotLoaded
 
 from .. import rules, selectors, services
 from ..forms import (
     LeaveDecisionForm,
     LeaveForm,
-    apply_service_errors,
 )
 from ..models import (
     RequestStatus,
 )
-from ._base import PAGE_SIZE, _error_text, _no_contract
+from ._base import PAGE_SIZE, _error_text
 
 
 @require_GET
 @require_perm("rosters.view_leaverequest")
-def leave_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def leave_list(request, contract):
     status = request.GET.get("status", "")
     leaves = selectors.leave_queryset(request.user, contract)
     if status in RequestStatus.values:
@@ -62,7 +60,7 @@ def leave_create(request):
             try:
                 leave = services.leave_request(person=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("请假申请已提交，等待审批。"))
                 return redirect("rosters:leave_detail", pk=leave.pk)

@@ -10,24 +10,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common import clock
+from common.errors import apply_service_error
 from common.permissions import require_perm
-from contracts.selectors import contract_in_use
+from contracts.decorators import contract_required
 
 from .. import selectors, services
 from ..forms import (
     ActionItemFormSet,
     MeetingForm,
-    apply_service_errors,
 )
-from ._base import _no_contract
 
 
 @require_GET
 @require_perm("rosters.view_weeklymeeting")
-def meeting_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def meeting_list(request, contract):
     meetings = selectors.meeting_queryset(request.user, contract).prefetch_related("action_items")
     page = Paginator(meetings, 20).get_page(request.GET.get("page"))
     return render(request, "rosters/meeting_list.html", {"contract": contract, "page": page})
@@ -53,10 +50,8 @@ def _item_data(formset) -> list[services.ActionItemData]:
 
 @require_http_methods(["GET", "POST"])
 @require_perm("rosters.add_weeklymeeting")
-def meeting_create(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def meeting_create(request, contract):
     if request.method == "POST":
         form = MeetingForm(request.POST)
         formset = ActionItemFormSet(request.POST, prefix="items")
@@ -66,7 +61,7 @@ def meeting_create(request):
                     contract=contract, actor=request.user, items=_item_data(formset), **form.cleaned_data
                 )
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("例会纪要已保存。"))
                 return redirect("rosters:meeting_detail", pk=meeting.pk)
@@ -114,7 +109,7 @@ def meeting_edit(request, pk: int):
                     meeting=meeting, actor=request.user, items=_item_data(formset), **form.cleaned_data
                 )
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("例会纪要已修改。"))
                 return redirect("rosters:meeting_detail", pk=meeting.pk)

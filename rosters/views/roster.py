@@ -10,29 +10,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common import clock
+from common.errors import apply_service_error
 from common.permissions import require_perm
 from contracts.calendar import get_calendar
-from contracts.selectors import contract_in_use
+from contracts.decorators import contract_required
 from contracts.workdays import CalendarNotLoaded
 
 from .. import selectors, services
 from ..forms import (
     RosterEntryForm,
-    apply_service_errors,
 )
 from ..models import (
     Position,
     RosterEntry,
 )
-from ._base import _no_contract
 
 
 @require_GET
 @require_perm("rosters.view_rosterentry")
-def roster(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def roster(request, contract):
     entries = list(selectors.roster_entries(contract))
     today = clock.today()
     context = {
@@ -50,17 +47,15 @@ def roster(request):
 
 @require_http_methods(["GET", "POST"])
 @require_perm("rosters.add_rosterentry")
-def roster_add(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def roster_add(request, contract):
     if request.method == "POST":
         form = RosterEntryForm(request.POST)
         if form.is_valid():
             try:
                 entry = services.roster_add(contract=contract, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(
                     request, _("已将 %(name)s 登记到驻场名单。") % {"name": entry.person.display_name}
@@ -88,7 +83,7 @@ def roster_edit(request, pk: int):
             try:
                 services.roster_update(entry=entry, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("驻场安排已保存。"))
                 return redirect("rosters:roster")
@@ -109,10 +104,8 @@ def roster_edit(request, pk: int):
 
 @require_GET
 @require_perm("rosters.view_team_attendance")
-def staffing(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def staffing(request, contract):
     calendar = get_calendar(contract)
     context = {"contract": contract}
     try:

@@ -11,30 +11,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common import clock
+from common.errors import apply_service_error
+from common.params import int_param
 from common.permissions import deny, require_perm
-from contracts.selectors import contract_in_use
+from contracts.decorators import contract_required
 from contracts.workdays import CalendarNotLoaded
 
 from .. import selectors, services
 from ..forms import (
     WorkLogForm,
-    apply_service_errors,
 )
-from ._base import PAGE_SIZE, _back, _no_contract
+from ._base import PAGE_SIZE, _back
 
 
 @require_GET
 @require_perm("rosters.view_worklog")
-def worklog_list(request):
-    contract = contract_in_use(request)
-    if contract is None:
-        return _no_contract(request)
+@contract_required("rosters/no_contract.html")
+def worklog_list(request, contract):
     team = request.user.has_perm("rosters.view_team_worklogs")
     logs = selectors.worklog_queryset(request.user, contract)
-    person_id = request.GET.get("person", "")
+    person = int_param(request.GET, "person")
+    person_id = str(person) if person else ""
     q = (request.GET.get("q") or "").strip()[:50]
-    if team and person_id.isdigit():
-        logs = logs.filter(person_id=int(person_id))
+    if team and person:
+        logs = logs.filter(person_id=person)
     if q:
         logs = logs.filter(content__icontains=q) | logs.filter(references__icontains=q)
     page = Paginator(logs.order_by("-date", "person__username"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -68,7 +68,7 @@ def worklog_create(request):
             try:
                 log = services.worklog_create(person=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("%(date)s 的工作日志已保存。") % {"date": f"{log.date:%Y-%m-%d}"})
                 return _back(request, reverse("rosters:worklog_list"))
@@ -102,7 +102,7 @@ def worklog_edit(request, pk: int):
                     tickets=data["tickets"],
                 )
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 messages.success(request, _("工作日志已修改。"))
                 return redirect("rosters:worklog_list")

@@ -33,3 +33,20 @@
     }
   });
 })();
+// A search box over a list of checkboxes: <input data-filter-target="id_of_the_list"> hides the
+// choices whose text does not contain what was typed (checked ones stay visible).
+(function () {
+  "use strict";
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest && event.target.closest("[data-filter-target]");
+    if (!box) { return; }
+    var list = document.getElementById(box.getAttribute("data-filter-target"));
+    if (!list) { return; }
+    var query = box.value.trim().toLowerCase();
+    list.querySelectorAll("input[type=checkbox]").forEach(function (input) {
+      var row = input.closest(".form-check") || input.parentElement;
+      var text = (row.textContent || "").toLowerCase();
+      row.hidden = Boolean(query) && !input.checked && text.indexOf(query) === -1;
+    });
+  });
+})();

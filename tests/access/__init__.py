@@ -9,9 +9,10 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from accounts.roles import Role
+from accounts.roles import LOGIN_ROLES, Role
 
-ALL_ROLES = frozenset(r.value for r in Role)
+# Roles a person logs in with (the bureau's system account only reads the API: tests/api).
+ALL_ROLES = frozenset(r.value for r in LOGIN_ROLES)
 BUREAU_SIDE = frozenset({Role.STAFF, Role.DEPT_HEAD, Role.BUREAU_ADMIN, Role.FINANCE})
 VENDOR = frozenset({Role.ENGINEER, Role.PM})
 CONTRACT_READERS = frozenset({Role.BUREAU_ADMIN, Role.ENGINEER, Role.PM, Role.FINANCE})

@@ -56,4 +56,5 @@ RULES = {
     "common:audit_export": Rule(frozenset({Role.AUDITOR})),
     # The Django admin's own login page: the portal's login instead (staff go on to the admin).
     "admin_login": Rule(frozenset({Role.BUREAU_ADMIN, Role.SYSADMIN})),
+    "admin_password_change": Rule(ALL_ROLES, methods=("GET", "POST"), note="redirects to the portal's page"),
 }

@@ -6,6 +6,7 @@ from common.audit import log_action, verify_chain
 from common.models import AuditEntry
 
 from ..factories import make_user
+from .audit_db import tamper
 
 
 def _entries(n=5):
@@ -53,11 +54,9 @@ def test_entries_record_who_when_where_what(db, rf):
 
 
 def _tamper(sql: str, params: list):
-    """Change a row behind the portal's back (on PostgreSQL the trigger must be bypassed for that)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(sql, params)
+    """Change a row behind the portal's back (on PostgreSQL the trigger must be bypassed for that;
+    connected as the runtime role, which cannot, the test is skipped)."""
+    tamper(sql, params)
 
 
 def test_a_changed_row_is_found(db):
@@ -92,7 +91,7 @@ def test_postgresql_refuses_update_and_delete(db):
     _entries(1)
     for statement in ("UPDATE common_auditentry SET action = 'x'", "DELETE FROM common_auditentry"):
         with (
-            pytest.raises(DatabaseError, match="append-only"),
+            pytest.raises(DatabaseError, match=r"append-only|permission denied"),
             transaction.atomic(),
             connection.cursor() as cur,
         ):

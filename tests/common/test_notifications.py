@@ -48,3 +48,17 @@ def test_one_cannot_mark_someone_elses_notifications(db, client):
     note.refresh_from_db()
     assert note.read_at is None
     assert "私人" not in client.get(reverse("common:notifications"), {"show": "all"}).content.decode()
+
+
+def test_the_plain_text_part_is_not_html_escaped(db):
+    """The text part showed `&quot;` and `&lt;` (issue 16 item 14); the HTML part stays escaped."""
+    user = make_user("pm")
+    note = Notification.objects.create(
+        recipient=user, title='请求 "<打印机>" 已解决', body='备注：a < b & "c"', url="/t/1/?a=1&b=2"
+    )
+    send_notification_emails([note.pk])
+    message = mail.outbox[0]
+    assert 'a < b & "c"' in message.body and "/t/1/?a=1&b=2" in message.body
+    assert "&quot;" not in message.body and "&lt;" not in message.body and "&amp;" not in message.body
+    assert '"<打印机>"' in message.subject
+    assert "&lt;打印机&gt;" in message.alternatives[0][0]

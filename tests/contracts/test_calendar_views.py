@@ -94,3 +94,19 @@ def test_an_override_wins_over_the_package(db):
     calendar = get_calendar()
     assert not calendar.is_workday(dt.date(2023, 3, 1))
     assert calendar.workday_after(dt.date(2023, 2, 28), 1) == dt.date(2023, 3, 2)
+
+
+def test_the_load_form_offers_the_first_year_not_loaded(world, client):
+    """It pre-filled the current (built-in) year (issue 16 item 12)."""
+    from common import clock
+    from contracts.workdays import builtin_years
+
+    client.force_login(world.users["bureau_admin"])
+    first = max(builtin_years()) + 1
+    with clock.frozen_at(clock.aware(dt.date(max(builtin_years()), 3, 1), 10, 0)):
+        assert client.get(reverse("contracts:calendar_load")).context["form"].initial["year"] == first
+        CalendarYear.objects.create(year=first, source="通知")
+        assert client.get(reverse("contracts:calendar_load")).context["form"].initial["year"] == first + 1
+        # A link from a year's calendar page still names that year.
+        response = client.get(reverse("contracts:calendar_load"), {"year": 2031})
+        assert response.context["form"].initial["year"] == 2031

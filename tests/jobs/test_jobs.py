@@ -224,10 +224,10 @@ def test_every_declared_job_is_an_autodiscovered_celery_task_listed_on_the_jobs_
 def test_run_now_is_audited_and_enqueued_after_the_commit(
     people, client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from jobs import views
+    from common import outbox
 
     sent = []
-    monkeypatch.setattr(views.celery_app, "send_task", lambda name, *a, **kw: sent.append(name))
+    monkeypatch.setattr(outbox, "_publish", lambda message: sent.append(message.task))
     client.force_login(people["admin"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("jobs:run", args=["jobs.calendar_next_year"]))
@@ -259,3 +259,15 @@ def test_confirming_an_initialization(people, client):
     )
     assert "已由" in response.content.decode()  # the second confirmation is told who confirmed first
     assert AuditEntry.objects.filter(action="initialization.confirm").count() == 1
+
+
+def test_next_run_is_the_minute_the_job_is_set_for(db):
+    """/jobs/ showed 07:59 for a job at 08:00 (issue 16 item 2)."""
+    from django.utils import timezone
+
+    from jobs.schedule import next_run
+
+    task = PeriodicTask.objects.get(name="jobs.monthly_initialization")
+    for _ in range(5):
+        moment = timezone.localtime(next_run(task, timezone.now()))
+        assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (8, 0, 0, 0)

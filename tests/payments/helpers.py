@@ -11,7 +11,10 @@ def at(y, m, d, hour=10, minute=0):
     return clock.aware(dt.date(y, m, d), hour, minute)
 
 
-def pay(world, kind, day, amount, *, token=None, reference="DH-0001", when=None, **extra):
+def pay(world, kind, day, amount, *, token=None, reference=None, when=None, **extra):
+    """Record a payment; without ``reference`` each call is a different transfer (a fresh 凭证号)."""
+    token = token or uuid.uuid4()
+    reference = reference or f"DH-{token.hex[:10].upper()}"
     with clock.frozen_at(when or clock.aware(day, 15, 0)):
         return services.payment_record(
             contract=world.contract,
@@ -19,7 +22,7 @@ def pay(world, kind, day, amount, *, token=None, reference="DH-0001", when=None,
             paid_on=day,
             amount=Decimal(amount),
             reference=reference,
-            token=token or uuid.uuid4(),
+            token=token,
             actor=world.users["finance"],
             **extra,
         )

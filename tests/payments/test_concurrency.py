@@ -91,3 +91,27 @@ def test_two_admins_locking_at_once_make_one_lock():
     )
     assert sorted(kind for kind, _ in results) == ["ok", "told"]
     assert ScoreLock.objects.count() == 1
+
+
+def test_the_same_transfer_from_two_forms_at_once_is_recorded_once():
+    """Issue 11 item 2: two forms (two tokens), the same reference, date and amount, submitted together."""
+    from ..conftest import build_world
+
+    world = build_world()
+    results = race(lambda: record_part(world, uuid.uuid4(), "HX-2023-0001"), [(), ()])
+    assert sorted(kind for kind, _ in results) == ["ok", "told"]
+    told = next(message for kind, message in results if kind == "told")
+    assert "凭证号 HX-2023-0001 已用于" in told
+    assert Payment.objects.count() == 1
+
+
+def record_part(world, token, reference):
+    return services.payment_record(
+        contract=world.contract,
+        kind="advance",
+        paid_on=dt.date(2023, 2, 1),
+        amount=Decimal("100000.00"),
+        reference=reference,
+        token=token,
+        actor=world.users["finance"],
+    )

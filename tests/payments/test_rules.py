@@ -39,7 +39,7 @@ def test_final_amount_for_every_tier(ratio, final):
     assert rules.final_amount(TOTAL, D(ratio), D("240000.00")) == D(final)
 
 
-def test_final_amount_deducts_only_the_advance_actually_paid():
+def test_final_amount_deducts_the_advance_instalment_given():
     assert rules.final_amount(TOTAL, D("90"), D("0")) == D("540000.00")
     assert rules.final_amount(TOTAL, D("90"), D("100000.00")) == D("440000.00")
     assert rules.final_amount(D("123456.78"), D("90"), D("49382.71")) == D("61728.39")

@@ -167,8 +167,9 @@ def test_a_final_notice_needs_the_locked_score(world):
     lock_score(world)
     with clock.frozen_at(at(2024, 1, 9)):
         notice = services.notice_issue(contract=world.contract, kind=FINAL, actor=world.users["finance"])
-    assert notice.snapshot["score"]["locked"] and notice.snapshot["outstanding_cny"] == "¥600,000.00"
+    # total × tier − the advance instalment, although the advance is still unpaid (issue 11)
+    assert notice.snapshot["score"]["locked"] and notice.snapshot["outstanding_cny"] == "¥360,000.00"
     assert PaymentNotice.objects.count() == 1 and notice.number.endswith("-WK-01")
-    pay(world, FINAL, dt.date(2024, 1, 10), "600000", when=at(2024, 1, 10))
+    pay(world, FINAL, dt.date(2024, 1, 10), "360000", when=at(2024, 1, 10))
     with pytest.raises(ServiceError, match="已付清"), clock.frozen_at(at(2024, 1, 11)):
         services.notice_issue(contract=world.contract, kind=FINAL, actor=world.users["finance"])

@@ -133,14 +133,3 @@ def test_finance_home_loads_its_panel_after_the_page(world, login, in_2023):
     assert f'hx-get="{reverse("payments:home_panel")}"' in client.get(reverse("home")).content.decode()
     panel = client.get(reverse("payments:home_panel")).content.decode()
     assert 'data-testid="finance-panel"' in panel and "¥240,000.00" in panel and "贰拾肆万圆整" in panel
-
-
-def test_the_bureau_admin_reaches_the_api_tokens_from_the_dashboard(world, login, in_2023):
-    assert (
-        'data-testid="tokens-link"'
-        in login(world.users["bureau_admin"]).get(reverse("payments:dashboard")).content.decode()
-    )
-    assert (
-        'data-testid="tokens-link"'
-        not in login(world.users["pm"]).get(reverse("payments:dashboard")).content.decode()
-    )

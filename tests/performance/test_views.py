@@ -197,3 +197,26 @@ def test_the_home_page_loads_the_score_panel_after_the_page(world, login, after_
     assert f'hx-get="{reverse("performance:home_panel")}"' in home and 'hx-trigger="load"' in home
     panel = client.get(reverse("performance:home_panel"), HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="score-panel"' in panel and "100.00" in panel and "<html" not in panel
+
+
+def test_adjustment_and_lock_history_is_in_time_order(world, login):
+    """Adjustments came first, then locks, whatever their times (issue 16 item 4)."""
+    admin = world.users["bureau_admin"]
+    with clock.frozen_at(at(2024, 1, 20, 9)):
+        services.score_lock(contract=world.contract, actor=admin, note="第一次锁定")
+    with clock.frozen_at(at(2024, 1, 21, 9)):
+        services.score_unlock(contract=world.contract, actor=admin, reason="漏计超期请求")
+    with clock.frozen_at(at(2024, 1, 22, 9)):
+        services.score_adjust(
+            contract=world.contract,
+            part="completion",
+            score=Decimal("10"),
+            reason="复核工单数据",
+            actor=admin,
+        )
+    with clock.frozen_at(at(2024, 1, 23, 9)):
+        services.score_lock(contract=world.contract, actor=admin, note="第二次锁定")
+        html = login(admin).get(reverse("performance:score")).content.decode()
+    table = html.split('data-testid="adjust-history"', 1)[1].split("</table>", 1)[0]
+    order = [table.index(text) for text in ("第二次锁定", "复核工单数据", "漏计超期请求", "第一次锁定")]
+    assert order == sorted(order)  # newest first

@@ -126,7 +126,7 @@ def test_a_published_report_is_frozen(world, week, settings):
         published.status == ReportStatus.PUBLISHED
         and published.snapshot["figures"]["requests"]["opened"] == 2
     )
-    from reports.views import render_pdf
+    from common.pdf import render_pdf
 
     before = pdf_text(render_pdf("reports/pdf/weekly.html", {"c": published.content, "draft": False}))
 

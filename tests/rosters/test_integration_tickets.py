@@ -63,3 +63,21 @@ def test_the_first_working_day_after_an_upgrade_is_a_key_day(world):
     days = key_days(world.contract, get_calendar(world.contract), dt.date(2023, 1, 1), dt.date(2023, 2, 28))
     reasons = days[dt.date(2023, 1, 28)]  # the make-up Saturday is the first working day after it
     assert any(r.source == "upgrade" and ticket.number in r.reason for r in reasons)
+
+
+def test_the_picker_offers_open_and_recent_requests_with_a_search_box(world):
+    """Issue 16 item 11: a Ctrl-click multi-select listing years-old requests."""
+    from rosters.forms import WorkLogForm
+
+    eng = world.users["engineer"]
+    with clock.frozen_at(clock.aware(dt.date(2023, 3, 6), 9, 0)):
+        old = advance(world, submit(world), Status.RESOLVED, engineer=eng)
+    with clock.frozen_at(clock.aware(dt.date(2023, 6, 1), 9, 0)):
+        recent = advance(world, submit(world), Status.RESOLVED, engineer=eng, when=clock.now())
+        open_ = advance(world, submit(world), Status.IN_PROGRESS, engineer=eng, when=clock.now())
+        form = WorkLogForm(person=eng)
+        choices = set(form.fields["tickets"].queryset)
+        assert open_ in choices and recent in choices and old not in choices
+        assert old in set(WorkLogForm(person=eng, linked=[old]).fields["tickets"].queryset)  # already linked
+        html = str(form["tickets"]) + str(form["ticket_search"])
+    assert 'type="checkbox"' in html and 'data-filter-target="id_tickets"' in html

@@ -67,3 +67,111 @@ def test_the_bureau_admin_sees_only_its_models(db, client):
     client.force_login(world.users[Role.BUREAU_ADMIN])
     html = client.get(reverse("admin:index")).content.decode()
     assert "common/auditentry" not in html  # the audit log is the auditor's, not in the admin for them
+
+
+# --- Issue 13 item 5: the admin changes nothing the portal refuses, and nothing unaudited ------------
+
+# What the admin may still change: what the portal does not offer (job times, pausing a job), audited.
+WRITABLE_IN_ADMIN = {
+    "django_celery_beat.PeriodicTask",
+    "django_celery_beat.CrontabSchedule",
+    "django_celery_beat.IntervalSchedule",
+    "django_celery_beat.ClockedSchedule",
+    "django_celery_beat.SolarSchedule",
+}
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_the_admin_only_reads_what_the_portal_manages(rf, admin_user, model):
+    """Contract settings, calendar, departments, rosters, roles, second-factor devices: the portal's
+    pages change them through services with their checks and audit, the admin only shows them."""
+    if model._meta.label in WRITABLE_IN_ADMIN:
+        pytest.skip("not offered by the portal: changed in the admin, audited")
+    model_admin = admin.site._registry[model]
+    request = rf.post("/admin/")
+    request.user = admin_user
+    allowed = [
+        what
+        for what, ok in [
+            ("add", model_admin.has_add_permission(request)),
+            ("change", model_admin.has_change_permission(request)),
+            ("delete", model_admin.has_delete_permission(request)),
+        ]
+        if ok
+    ]
+    assert not allowed, f"{model._meta.label}: a superuser may {allowed} in the admin"
+
+
+def test_the_admin_cannot_save_contract_settings_the_portal_refuses(db, admin_client, contract):
+    """The issue's example: a 999-day urgent response and a tier table edited in the admin."""
+    from contracts.models import Contract
+
+    before = contract.tiers, contract.sla_targets
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+    response = admin_client.post(
+        url, {"number": contract.number, "name": "改名", "sla-0-respond_minutes": 999 * 24 * 60}
+    )
+    assert response.status_code == 403
+    contract = Contract.objects.get(pk=contract.pk)
+    assert contract.name != "改名" and (contract.tiers, contract.sla_targets) == before
+
+
+def test_the_admin_password_change_goes_through_the_portal_page(db, admin_client, admin_user):
+    """/admin/password_change/ changed the password with no audit entry and none of the portal's rules."""
+    from common.models import AuditEntry
+
+    before = admin_user.password
+    response = admin_client.post(
+        "/admin/password_change/",
+        {"old_password": "password", "new_password1": "Zq8#t!pL0vWm", "new_password2": "Zq8#t!pL0vWm"},
+    )
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("security:password_change")
+    )
+    admin_user.refresh_from_db()
+    assert admin_user.password == before
+    assert admin_client.get("/admin/password_change/")["Location"].startswith(
+        reverse("security:password_change")
+    )
+    # The portal's page changes it, with the rules and an audit entry.
+    response = admin_client.post(
+        reverse("security:password_change"),
+        {"old_password": "password", "new_password1": "Zq8#t!pL0vWm", "new_password2": "Zq8#t!pL0vWm"},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(actor=admin_user, action__startswith="auth.password").exists()
+
+
+def test_a_job_time_changed_in_the_admin_is_audited(db, admin_client):
+    from django_celery_beat.models import PeriodicTask
+
+    from common.models import AuditEntry
+    from jobs.schedule import sync_schedule
+
+    sync_schedule()
+    task = PeriodicTask.objects.get(name="jobs.audit_checkpoint")
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    response = admin_client.post(
+        url,
+        {
+            "name": task.name,
+            "regtask": task.task,
+            "task": task.task,
+            "crontab": task.crontab_id,
+            "args": "[]",
+            "kwargs": "{}",
+            "enabled": "",
+            "priority": "",
+            "expire_seconds": "",
+            "headers": "{}",
+            "queue": "",
+            "exchange": "",
+            "routing_key": "",
+            "description": task.description,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = AuditEntry.objects.filter(action="periodictask.update").latest("seq")
+    assert entry.changes["enabled"] == [True, False] and entry.changes["via"] == "admin"

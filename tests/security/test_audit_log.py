@@ -18,6 +18,7 @@ from accounts.roles import Role
 from common.audit import log_action, verify_chain
 from common.models import AppendOnlyError, AuditEntry
 
+from ..common.audit_db import tamper
 from ..factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,15 +126,11 @@ def test_not_even_a_superuser_changes_it_in_the_admin(db, admin_client):
 
 def test_a_changed_row_is_found_by_the_chain_check(db):
     """(Also in tests/common/test_audit.py.) Changing one row behind the portal's back is detected."""
-    from django.db import connection
 
     for n in range(3):
         log_action("test.action", object_repr=f"row {n}")
     target = AuditEntry.objects.order_by("seq")[1]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("UPDATE common_auditentry SET success = %s WHERE id = %s", [False, target.pk])
+    tamper("UPDATE common_auditentry SET success = %s WHERE id = %s", [False, target.pk])
     report = verify_chain()
     assert not report.ok and report.broken_seq == target.seq
 
@@ -161,15 +158,11 @@ def test_the_archive_copies_old_entries_verifiably_and_deletes_nothing(db, tmp_p
         old.append(log_action("test.old", object_repr=f"old {n}", changes={"金额": "1.00"}))
     log_action("test.new", object_repr="new")
     # Make the first three 200 days old (behind the portal's back, as time would).
-    from django.db import connection
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(
-            "UPDATE common_auditentry SET created_at = %s WHERE action = %s",
-            [timezone.now() - dt.timedelta(days=200), "test.old"],
-        )
+    tamper(
+        "UPDATE common_auditentry SET created_at = %s WHERE action = %s",
+        [timezone.now() - dt.timedelta(days=200), "test.old"],
+    )
     # Their hashes cover the old created_at; recompute the chain as if written then.
     _rehash_all()
     target = tmp_path / "archive.jsonl"
@@ -192,22 +185,16 @@ def test_the_archive_copies_old_entries_verifiably_and_deletes_nothing(db, tmp_p
 
 def _rehash_all():
     """Recompute every hash in order (test set-up only: raw SQL, like an attacker would need)."""
-    from django.db import connection
 
     from common.audit import entry_hash
 
     prev = "0" * 64
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        for entry in AuditEntry.objects.order_by("seq"):
-            entry.prev_hash = prev
-            new = entry_hash(entry)
-            cursor.execute(
-                "UPDATE common_auditentry SET prev_hash = %s, hash = %s WHERE id = %s", [prev, new, entry.pk]
-            )
-            prev = new
-        cursor.execute("UPDATE common_auditchainhead SET hash = %s WHERE id = 1", [prev])
+    for entry in AuditEntry.objects.order_by("seq"):
+        entry.prev_hash = prev
+        new = entry_hash(entry)
+        tamper("UPDATE common_auditentry SET prev_hash = %s, hash = %s WHERE id = %s", [prev, new, entry.pk])
+        prev = new
+    tamper("UPDATE common_auditchainhead SET hash = %s WHERE id = 1", [prev])
 
 
 def test_a_refused_object_is_in_the_audit_log(db, client):

@@ -1,9 +1,13 @@
 """Every unsafe request without a CSRF token is refused (403) and changes nothing — for every URL
 of the project (from the URL resolver's access rules), by a caller allowed to use it, with the body
-that would otherwise be accepted. The refusal is in the audit log."""
+that would otherwise be accepted. The refusal is in the audit log.
+
+The read-only JSON API (``/api/``) is exempt from CSRF on purpose (issue 13.3): it answers every
+unsafe method with a JSON 405 before anything else, so there is nothing to forge; it is checked here to
+answer that 405 and change nothing."""
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from common.models import AuditEntry
 
@@ -24,6 +28,14 @@ def _caller(rule, world):
     return world.users[role]
 
 
+def _noise_count() -> int:
+    from django.db.models import Sum
+
+    from common.models import AuditNoise
+
+    return AuditNoise.objects.filter(action="access.csrf_failed").aggregate(n=Sum("count"))["n"] or 0
+
+
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_unsafe_requests_without_csrf_token_are_refused(name, db):
     rule = RULES[name]
@@ -34,19 +46,27 @@ def test_unsafe_requests_without_csrf_token_are_refused(name, db):
     if user is not None:
         client.force_login(user)
     problems = []
+    read_only_api = getattr(resolve(url).func, "csrf_exempt", False) and url.startswith("/api/")
+    expected = 405 if read_only_api else 403
     for method in UNSAFE:
         before = fingerprint()
         last_seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        noise = _noise_count()
         body = rule.data(world) if method == "POST" else {}
         response = client.post(url, body) if method == "POST" else client.generic(method, url, "")
-        if response.status_code != 403:
-            problems.append(f"{method} {url}: {response.status_code}, expected 403 (CSRF)")
+        if response.status_code != expected:
+            problems.append(f"{method} {url}: {response.status_code}, expected {expected}")
         changed = changed_tables(before, fingerprint())
         if changed:
             problems.append(f"{method} {url} without a token changed {changed}")
-        if not AuditEntry.objects.filter(
-            seq__gt=last_seq, action="access.csrf_failed", success=False
-        ).exists():
+        # An anonymous repeat inside the noise window is counted, then summarised (common/noise.py).
+        if (
+            not read_only_api
+            and not AuditEntry.objects.filter(
+                seq__gt=last_seq, action="access.csrf_failed", success=False
+            ).exists()
+            and _noise_count() <= noise
+        ):
             problems.append(f"{method} {url}: the refusal is not in the audit log")
     figures.add("CSRF: unsafe requests without a token refused", len(UNSAFE))
     assert not problems, "\n".join(problems)

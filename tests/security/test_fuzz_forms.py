@@ -38,6 +38,7 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "WITH")
 SCRIPT = "<script>alert('xss')</script>"
 SVG = '"><svg data-fuzz onload=alert(1)>'
 MARKERS = (SCRIPT.encode(), b"<svg data-fuzz")
+OUT_OF_RANGE = ["9223372036854775808", "99999999999999999999999"]
 HOSTILE = [
     "",
     " ",
@@ -149,6 +150,12 @@ def test_fuzz_form(name, db):
 
     baseline = _submit(client, url, base, before, cookies)
     assert not baseline, f"POST {url} with the form as rendered: {baseline}"
+    # Issue 13 item 7: every field at once an integer beyond any database's range (SQLite raised
+    # OverflowError for ``tickets=99999999999999999999999``), on SQLite and PostgreSQL alike.
+    for value in OUT_OF_RANGE:
+        problems = _submit(client, url, {key: [value] for key in names}, before, cookies)
+        assert not problems, f"POST {url} with every field {value}: {problems}"
+    figures.add("fuzz: out-of-range integer form submissions", len(OUT_OF_RANGE))
 
     @settings(
         max_examples=EXAMPLES,

@@ -26,7 +26,9 @@ def _production(code: str, **env) -> subprocess.CompletedProcess:
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "jinbao_service.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "AUDIT_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "jinbao.example.gov.cn",
+        "EMAIL_URL": "smtp+tls://portal@mail.example.gov.cn:587",
         **env,
     }
     return subprocess.run(
@@ -111,3 +113,24 @@ def test_the_privacy_filter_makes_any_view_no_store(db):
 @pytest.mark.parametrize("path", ["/static/css/app.css"])
 def test_static_files_are_not_marked_private(client, path):
     assert "private" not in client.get(path).get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("tickets:signoff_pdf", Role.PM),
+        ("payments:notice_pdf", Role.FINANCE),
+        ("reports:weekly_pdf", Role.PM),
+    ],
+)
+def test_pdfs_with_names_are_never_stored(name, role, world, client):
+    """Issue 13 item 11: the sign-off form and the payment notice carry people's names; a PDF shown
+    inline (not only a download) is ``no-store`` like every other page with personal data."""
+    from ..access import all_rules
+
+    rule = all_rules()[name]
+    client.force_login(world.users[role])
+    response = client.get(reverse(name, kwargs=rule.kwargs(world)))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "inline" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"], response["Cache-Control"]

@@ -109,7 +109,7 @@ def test_the_security_administrator_unlocks(db, client):
 
 
 def test_a_forged_x_real_ip_neither_dodges_the_lockout_nor_enters_the_log(db, settings):
-    settings.TRUST_X_REAL_IP = False
+    settings.TRUSTED_PROXIES = []
     user = make_user(Role.STAFF)
     for n in range(5):
         Client().post(
@@ -125,7 +125,7 @@ def test_a_forged_x_real_ip_neither_dodges_the_lockout_nor_enters_the_log(db, se
 
 
 def test_behind_the_trusted_proxy_the_real_address_counts(db, settings):
-    settings.TRUST_X_REAL_IP = True
+    settings.TRUSTED_PROXIES = ["172.16.0.2/32"]
     user = make_user(Role.STAFF)
     Client().post(
         reverse("accounts:login"),

@@ -180,3 +180,62 @@ def test_plain_client_sees_no_second_factor_for_staff(db):
     user = make_user(Role.STAFF)
     client.force_login(user)
     assert client.get(reverse("home")).status_code == 200
+
+
+# --- Issue 13 item 10: the weak passwords people in China actually choose ----------------------------
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Admin@123",  # the issue's examples
+        "Aa1aaaaa",
+        "12345678Aa",
+        "Abc@1234",
+        "1qaz@WSX",  # keyboard columns
+        "!QAZ2wsx",
+        "Qwer!234",  # keyboard row + sequence
+        "Zxcv#1234",
+        "Asdf@2024",
+        "P@ssw0rd1",  # leet spelling of a common word
+        "Woaini@1314",
+        "Huawei@123",
+        "Root#2023!",
+        "Jinbao@2023",  # the product's name and a year
+        "Ab#13912345678",  # a mobile number
+        "Pass@19900101",  # a birth date
+        "Aa#147258369",  # the numeric keypad
+        "Ab1!Ab1!Ab1!",  # one short piece repeated
+    ],
+)
+def test_common_chinese_patterns_are_refused(db, password):
+    user = make_user(Role.STAFF, username="zhangsan-x", full_name="测试员")
+    with pytest.raises(ValidationError) as exc:
+        validate_password(password, user)
+    assert any("常见" in m or "规律" in m for m in exc.value.messages), exc.value.messages
+
+
+@pytest.mark.parametrize(
+    ("username", "full_name", "password"),
+    [
+        ("staff1", "", "staff1Staff1!"),  # the issue's example: the username inside
+        ("eng_wang", "", "Xy#ENG_WANG9"),
+        ("liqiang", "王小明", "Wangxiaoming#8"),  # the name's pinyin
+        ("liqiang", "王小明", "Xiaoming!2077"),  # the given name's pinyin
+        ("liqiang", "王小明", "Xiaoming.Wang7"),  # given name first
+        ("liqiang", "欧阳娜娜", "Nn#ouyangnana"),
+    ],
+)
+def test_the_username_and_the_pinyin_of_the_name_are_refused(db, username, full_name, password):
+    user = make_user(Role.STAFF, username=username, full_name=full_name)
+    with pytest.raises(ValidationError) as exc:
+        validate_password(password, user)
+    assert any("用户名" in m or "姓名" in m for m in exc.value.messages), exc.value.messages
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Zq8#t!pL0v", "Mine#Own2026", "Fresh#Pass2026", "Temp#Pass777", "蓝天白云#Tk9", "Gd7$kR2!wq"],
+)
+def test_passwords_without_a_pattern_pass(db, password):
+    validate_password(password, make_user(Role.STAFF, username="liqiang", full_name="王小明"))

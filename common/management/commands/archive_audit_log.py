@@ -5,8 +5,9 @@
 
 The file has one JSON object per entry (every column, hashes included) and a last line with the
 manifest: how many entries, the first and last sequence numbers, the hash the segment continues
-from and ends with, and the SHA-256 of the lines above it. ``--verify`` recomputes every entry's
-hash and the chain, so the copy can be checked years later without the database.
+from and ends with, the SHA-256 of the lines above it, and from which entry on the hashes are
+HMAC-SM3. ``--verify`` recomputes every entry's hash and the chain, so the copy can be checked years
+later without the database (with the audit key, AUDIT_KEY_FILE, for the keyed entries).
 
 Nothing is deleted: the audit log is append-only (on PostgreSQL a trigger refuses DELETE) and the
 portal keeps every row; the archive is the copy kept apart, as 等保 2.0 asks (see docs/SECURITY.md).
@@ -22,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from common import chain
 from common.audit import _entry_hash, log_action
 from common.models import AuditEntry
 
@@ -65,6 +67,12 @@ class Command(BaseCommand):
             retention = settings.AUDIT_RETENTION_DAYS
             raise CommandError(f"--older-than {days} is shorter than the retention period ({retention} days)")
         cutoff = timezone.now() - dt.timedelta(days=days)
+        anchor = (
+            AuditEntry.objects.filter(action=chain.ANCHOR_ACTION)
+            .order_by("seq")
+            .values_list("seq", flat=True)
+            .first()
+        )
         entries = AuditEntry.objects.filter(created_at__lt=cutoff).order_by("seq")
         path = Path(options["output"])
         digest = hashlib.sha256()
@@ -88,6 +96,9 @@ class Command(BaseCommand):
                 "ends_with": end_hash,
                 "sha256": digest.hexdigest(),
                 "older_than": cutoff.isoformat(),
+                # entries from this sequence number on are HMAC-SM3 (the ones before, plain SHA-256)
+                "algorithm": chain.ALGORITHM,
+                "keyed_from": anchor or 1,
             }
             out.write(json.dumps(manifest) + "\n")
         log_action(
@@ -108,11 +119,14 @@ class Command(BaseCommand):
         if not manifest.get("manifest") or digest != manifest["sha256"]:
             raise CommandError(f"{path}: the manifest does not match the entries (file changed)")
         prev = manifest["continues_from"]
+        # An archive written before the chain was keyed has no "keyed_from": all plain SHA-256.
+        keyed_from = manifest.get("keyed_from") if manifest.get("algorithm") == chain.ALGORITHM else None
         for line in lines[:-1]:
             row = json.loads(line)
             if row["prev_hash"] != prev:
                 raise CommandError(f"{path}: chain broken before #{row['seq']}")
             recomputed = _entry_hash(
+                legacy=keyed_from is None or row["seq"] < keyed_from,
                 **{k: row[k] for k in FIELDS if k not in {"hash", "created_at"}},
                 created_at=parse_datetime(row["created_at"]),
             )

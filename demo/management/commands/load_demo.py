@@ -1,6 +1,7 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.loader import load_demo
 from demo.people import LOGINS_SHOWN, demo_password
@@ -13,6 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
 
     def handle(self, *args, quiet_logins=False, **options):
+        if settings.SETTINGS_MODULE.endswith(".production"):
+            raise CommandError("演示数据不能载入生产环境（production settings）。")
         started = time.monotonic()
         if load_demo(stdout=self.stdout):
             self.stdout.write(self.style.SUCCESS(f"demo loaded in {time.monotonic() - started:.1f}s"))

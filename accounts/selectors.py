@@ -1,0 +1,16 @@
+"""Reads on accounts that other apps share."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import User
+
+
+def active_users(*roles: str, department=None) -> QuerySet[User]:
+    """The active users of these roles (of one department, an instance or id, when given): the people
+    a notification, a reminder or a choice list is for."""
+    users = User.objects.filter(role__in=roles, is_active=True)
+    if department is not None:
+        users = users.filter(department=department)
+    return users

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "kb"
+
+urlpatterns = [
+    path("", views.article_list, name="list"),
+    path("new/", views.article_create, name="create"),
+    path("<int:pk>/", views.article_detail, name="detail"),
+    path("<int:pk>/edit/", views.article_edit, name="edit"),
+    path("<int:pk>/vote/", views.article_vote, name="vote"),
+    path("search/", views.search, name="search"),
+]

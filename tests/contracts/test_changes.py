@@ -1,0 +1,164 @@
+"""Issue 18 item 3: written contract changes (第六条) — the answer deadline on the calendar, the other
+party's answer, deemed acceptance by the job, settings applied with a link to the change."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from common import clock
+from common.errors import ServiceError
+from common.models import AuditEntry
+from contracts import agreement_services as svc
+from contracts.agreement import ChangeStatus
+from jobs.contract_jobs import contract_changes
+from jobs.models import Reminder
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: dt.date, hour=10):
+    return clock.aware(day, hour, 0)
+
+
+def propose(world, delivered=dt.date(2023, 3, 1), actor=None, **kw):
+    data = {"title": "驻场工程师增至 3 名", "text": "因业务量增加，自 4 月起驻场 3 名。"}
+    data.update(kw)
+    with clock.frozen_at(at(max(delivered, dt.date(2023, 3, 1)))):
+        return svc.change_propose(
+            contract=world.contract, actor=actor or world.bureau_admin, delivered_on=delivered, **data
+        )
+
+
+@pytest.mark.parametrize(
+    ("delivered", "due"),
+    [
+        (dt.date(2023, 3, 1), dt.date(2023, 3, 8)),  # Wednesday + 7 = Wednesday
+        (dt.date(2023, 3, 4), dt.date(2023, 3, 13)),  # lands on Saturday: next working day
+        (dt.date(2023, 9, 22), dt.date(2023, 10, 7)),  # lands in the National Day holiday: make-up Saturday
+    ],
+)
+def test_answer_deadline_is_seven_calendar_days_moved_off_holidays(world, delivered, due):
+    assert propose(world, delivered).answer_due_on == due
+
+
+def test_deadline_pending_when_the_year_is_not_loaded(world):
+    with clock.frozen_at(at(dt.date(2026, 12, 30))):
+        change = svc.change_propose(
+            contract=world.contract,
+            actor=world.pm,
+            title="t",
+            text="x",
+            delivered_on=dt.date(2026, 12, 29),
+        )
+        assert change.answer_due_on is None and change.due_pending_year == 2027
+        assert "pending a calendar year" in contract_changes()
+    assert change.status == ChangeStatus.PROPOSED
+
+
+def test_other_party_agrees_and_the_setting_is_applied_with_a_link(world):
+    change = propose(world, setting="min_engineers_on_site", new_value="3")
+    assert world.pm.notifications.filter(kind="contract_change.propose").count() == 1
+    with pytest.raises(ServiceError, match="对方答复"):
+        svc.change_answer(change=change, actor=world.bureau_admin, agree=True)
+    with clock.frozen_at(at(dt.date(2023, 3, 3))):
+        svc.change_answer(change=change, actor=world.pm, agree=True, answer="同意")
+    world.contract.refresh_from_db()
+    change.refresh_from_db()
+    assert world.contract.min_engineers_on_site == 3
+    assert change.status == ChangeStatus.AGREED and change.applied["after"] == "3"
+    entry = AuditEntry.objects.filter(action="contract.update", object_id=str(world.contract.pk)).latest("id")
+    assert change.number in entry.changes["via"]
+    assert world.bureau_admin.notifications.filter(kind="contract_change.answer").count() == 1
+
+
+def test_refusal_needs_reasons_and_changes_nothing(world):
+    change = propose(world, setting="min_engineers_on_site", new_value="3")
+    with clock.frozen_at(at(dt.date(2023, 3, 3))):
+        with pytest.raises(ServiceError, match="理由"):
+            svc.change_answer(change=change, actor=world.pm, agree=False, answer="")
+        svc.change_answer(change=change, actor=world.pm, agree=False, answer="人员成本超出报价")
+    world.contract.refresh_from_db()
+    assert world.contract.min_engineers_on_site == 2
+
+
+def test_silence_is_consent_once_the_deadline_passes(world):
+    change = propose(world, actor=world.pm, setting="sla:urgent:respond", new_value="20 分钟")
+    with clock.frozen_at(at(dt.date(2023, 3, 8), 8)):  # the last day: the bureau is reminded
+        assert contract_changes().startswith("0 changes deemed accepted, 1 reminders")
+        assert contract_changes().startswith("0 changes deemed accepted, 0 reminders")
+    with clock.frozen_at(at(dt.date(2023, 3, 10), 8)):  # missed the 9th: caught up
+        assert contract_changes().startswith("1 changes deemed accepted")
+        assert contract_changes().startswith("0 changes deemed accepted")
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.DEEMED
+    target = world.contract.sla_targets.get(priority="urgent")
+    assert (target.respond_amount, target.respond_unit) == (20, "minute")
+    assert world.pm.notifications.filter(kind="contract_change.deemed").count() == 1
+    assert world.bureau_admin.notifications.filter(kind="contract_change.deemed").count() == 1
+    assert Reminder.objects.filter(job="jobs.contract_changes").count() == 1
+    with clock.frozen_at(at(dt.date(2023, 3, 10))), pytest.raises(ServiceError):
+        svc.change_answer(change=change, actor=world.bureau_admin, agree=False, answer="晚了")
+
+
+def test_late_answer_is_refused(world):
+    change = propose(world)
+    with clock.frozen_at(at(dt.date(2023, 3, 9))), pytest.raises(ServiceError, match="视为同意"):
+        svc.change_answer(change=change, actor=world.pm, agree=False, answer="不同意")
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("min_engineers_on_site", "0", "驻场"),
+        ("min_engineers_on_site", "三", "整数"),
+        ("sla:urgent:respond", "5 小时", "响应时限不能长于解决时限"),
+        ("sla:urgent:respond", "soon", "数量 单位"),
+        ("nonsense", "1", "未知"),
+    ],
+)
+def test_setting_values_are_checked_when_proposed(world, setting, value, message):
+    with pytest.raises(ServiceError, match=message):
+        propose(world, setting=setting, new_value=value)
+
+
+def test_withdraw_by_the_proposer_only(world):
+    change = propose(world)
+    with pytest.raises(ServiceError):
+        svc.change_withdraw(change=change, actor=world.pm)
+    svc.change_withdraw(change=change, actor=world.bureau_admin)
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.WITHDRAWN
+
+
+def test_pages_propose_and_answer(world, client):
+    client.force_login(world.bureau_admin)
+    with clock.frozen_at(at(dt.date(2023, 3, 1))):
+        response = client.post(
+            reverse("contracts:change_propose"),
+            {
+                "title": "签署期限改为 2 个工作日",
+                "text": "经协商。",
+                "delivered_on": "2023-03-01",
+                "setting": "signoff_due_workdays",
+                "new_value": "2",
+            },
+        )
+        assert response.status_code == 302
+        bad = client.post(
+            reverse("contracts:change_propose"), {"title": "x", "text": "y", "delivered_on": "2099-01-01"}
+        )
+        assert bad.status_code == 200 and "送达日不能晚于今天" in bad.content.decode()
+    change = world.contract.changes.get()
+    client.force_login(world.pm)
+    with clock.frozen_at(at(dt.date(2023, 3, 2))):
+        page = client.get(reverse("contracts:change_detail", args=[change.pk])).content.decode()
+        assert "答复变更请求" in page and "2023-03-08" in page
+        response = client.post(
+            reverse("contracts:change_answer", args=[change.pk]), {"agree": "1", "answer": ""}
+        )
+    assert response.status_code == 302
+    world.contract.refresh_from_db()
+    assert world.contract.signoff_due_workdays == 2
+    client.force_login(world.engineer)
+    assert "签署期限改为 2 个工作日" in client.get(reverse("contracts:changes")).content.decode()

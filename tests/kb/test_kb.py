@@ -1,0 +1,106 @@
+"""Knowledge base (issue 17): from a resolution to an article, history, votes, visibility."""
+
+import pytest
+
+from common.models import AuditEntry
+from kb import selectors, services
+from kb.models import Article, Visibility
+from tickets.models import Status
+
+from ..tickets.helpers import advance, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _solved(world):
+    t = submit(world, title="养老调资批处理中断", description="调资批处理运行到一半中断")
+    return advance(world, t, Status.RESOLVED)
+
+
+def test_engineer_turns_a_resolution_into_an_article(world, login):
+    t = _solved(world)
+    t.refresh_from_db()
+    client = login(world.engineer)
+    page = client.get(f"/tickets/{t.pk}/").content.decode()
+    assert 'data-testid="kb-from-ticket"' in page
+    form = client.get(f"/kb/new/?ticket={t.pk}").content.decode()
+    assert t.resolution in form
+    response = client.post(
+        "/kb/new/",
+        {
+            "ticket": t.pk,
+            "title": "养老调资批处理中断的处理",
+            "system": "养老保险",
+            "problem": "批处理中断",
+            "steps": "1. 备份\n2. 从断点重跑",
+            "visibility": "public",
+        },
+    )
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert list(article.tickets.all()) == [t]
+    assert AuditEntry.objects.filter(action="kb.create", object_id=str(article.pk)).exists()
+    # Staff of the department read it; its page says how often it was used.
+    staff = login(world.staff)
+    detail = staff.get(f"/kb/{article.pk}/").content.decode()
+    assert "从断点重跑" in detail
+    assert "解决过 1 个请求" in detail
+
+
+def test_unsolved_request_cannot_become_an_article(world, login):
+    t = submit(world)
+    response = login(world.engineer).get(f"/kb/new/?ticket={t.pk}")
+    assert response.status_code == 404  # the engineer cannot even see a submitted request
+    t = advance(world, t, Status.IN_PROGRESS)
+    response = login(world.engineer).get(f"/kb/new/?ticket={t.pk}")
+    assert response.status_code == 302
+
+
+def test_internal_articles_are_for_the_vendor(world, login):
+    article = services.article_create(
+        actor=world.pm, title="中间件重启口令", problem="p", steps="s", visibility=Visibility.INTERNAL
+    )
+    assert login(world.staff).get(f"/kb/{article.pk}/").status_code == 404
+    assert login(world.engineer).get(f"/kb/{article.pk}/").status_code == 200
+    assert not selectors.search_articles(world.bureau_admin, "中间件").exists()
+    assert selectors.search_articles(world.engineer, "中间件").exists()
+
+
+def test_edit_keeps_history_and_reindexes(world):
+    article = services.article_create(actor=world.pm, title="医疗年度帐户调整", problem="p", steps="旧步骤")
+    article = services.article_update(actor=world.engineer, article=article, steps="新步骤：先备份帐户表")
+    assert article.version == 2
+    assert article.revisions.get().steps == "旧步骤"
+    assert selectors.search_articles(world.staff, "帐户表").exists()
+    assert AuditEntry.objects.filter(action="kb.edit").exists()
+
+
+def test_votes_once_per_person(world, login):
+    article = services.article_create(actor=world.pm, title="失业金上下限调整", problem="p", steps="s")
+    client = login(world.staff)
+    client.post(f"/kb/{article.pk}/vote/", {"helpful": "1"})
+    client.post(f"/kb/{article.pk}/vote/", {"helpful": "1"})
+    login(world.dept_head).post(f"/kb/{article.pk}/vote/", {"helpful": "0"})
+    article.refresh_from_db()
+    assert (article.helpful_count, article.unhelpful_count) == (1, 1)
+    client = login(world.staff)
+    client.post(f"/kb/{article.pk}/vote/", {"helpful": "0"})
+    article.refresh_from_db()
+    assert (article.helpful_count, article.unhelpful_count) == (0, 2)
+
+
+def test_staff_cannot_write(world):
+    from common.errors import TransitionNotAllowed
+
+    with pytest.raises(TransitionNotAllowed):
+        services.article_create(actor=world.staff, title="x", problem="p", steps="s")
+
+
+def test_list_is_paginated_with_flat_queries(world, login, django_assert_max_num_queries):
+    for n in range(45):
+        services.article_create(actor=world.pm, title=f"年度初始化第{n}步", problem="p", steps="s")
+    client = login(world.staff)
+    with django_assert_max_num_queries(20):
+        response = client.get("/kb/", {"q": "初始化"})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="list-group-item list-group-item-action"') == 20

@@ -1,0 +1,230 @@
+"""Issue 18 items 1 and 2: remote and on-site support sessions (一.5(1)) and the bureau's required-by
+date on a request (一.5(5)): services, pages, the reminder job and the weekly figures."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from common import clock
+from common.errors import ServiceError
+from common.models import AuditEntry
+from jobs.models import Reminder
+from reports.selectors import statistics, weekly_figures
+from tickets import services, support
+from tickets.models import Status, SupportMode
+from tickets.required_by_tasks import required_by_due
+
+from .helpers import advance, at, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(world, ticket=None, **kw):
+    data = {
+        "contract": world.contract,
+        "ticket": ticket,
+        "actor": world.engineer,
+        "mode": SupportMode.ONSITE,
+        "requested_at": at(2023, 3, 6, 16, 0),
+        "started_at": at(2023, 3, 7, 9, 0),
+        "minutes": 90,
+        "work_done": "到医保中心现场排查读卡器驱动。",
+    }
+    data.update(kw)
+    with clock.frozen_at(at(2023, 3, 7, 12, 0)):
+        return support.support_record(**data)
+
+
+# --- item 1: support sessions -------------------------------------------------------------------
+
+
+def test_onsite_session_gets_its_response_deadline_in_working_hours(world):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    session = _session(world, ticket)
+    # asked Monday 16:00, 4 working hours: 1.5 h on Monday, 2.5 h on Tuesday from 08:30 → 11:00
+    assert clock.local(session.respond_due_at) == at(2023, 3, 7, 11, 0)
+    assert not session.late
+    assert session.scope == ticket.scope
+    entry = AuditEntry.objects.get(action="support.record")
+    assert entry.changes["ticket"] == ticket.number and entry.actor == world.engineer
+
+
+def test_remote_session_late_after_one_working_hour(world):
+    session = _session(world, mode=SupportMode.REMOTE, scope=world.contract.scopes.first())
+    assert clock.local(session.respond_due_at) == at(2023, 3, 6, 17, 0)
+    assert session.late
+
+
+def test_session_deadline_pending_when_the_year_is_not_loaded(world):
+    with clock.frozen_at(at(2027, 1, 6, 12, 0)):
+        session = support.support_record(
+            contract=world.contract,
+            actor=world.pm,
+            mode=SupportMode.REMOTE,
+            scope=world.contract.scopes.first(),
+            requested_at=at(2027, 1, 5, 9, 0),
+            started_at=at(2027, 1, 5, 9, 30),
+            minutes=30,
+            work_done="远程协助。",
+        )
+    assert session.respond_due_at is None and session.due_pending_year == 2027
+
+
+def test_session_refused_for_the_bureau_and_without_request_or_system(world):
+    with pytest.raises(ServiceError, match="乙方"):
+        _session(world, actor=world.bureau_admin, scope=world.contract.scopes.first())
+    with pytest.raises(ServiceError, match="服务请求或系统"):
+        _session(world)
+    with pytest.raises(ServiceError, match="不能晚于"):
+        _session(world, scope=world.contract.scopes.first(), requested_at=at(2023, 3, 7, 10, 0))
+
+
+def test_sessions_show_on_the_request_the_list_and_the_weekly_figures(world, client):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    _session(world, ticket)
+    _session(world, mode=SupportMode.REMOTE, scope=world.contract.scopes.first(), minutes=30)
+    client.force_login(world.staff)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert "到医保中心现场排查读卡器驱动" in page and "登记支持" not in page
+    client.force_login(world.engineer)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert "登记支持" in page
+    client.force_login(world.bureau_admin)
+    page = client.get(reverse("tickets:support_list")).content.decode()
+    assert page.count("到医保中心现场排查读卡器驱动") == 2 and "远程支持" in page
+    with clock.frozen_at(at(2023, 3, 12, 18, 0)):
+        figures = weekly_figures(world.contract, dt.date(2023, 3, 6))
+    assert figures["support"]["count"] == 2
+    assert figures["support"]["hours"] == 2.0
+    assert figures["support"]["late"] == 1
+    with clock.frozen_at(at(2023, 4, 1)):
+        stats = statistics(world.contract, year=2023, month=3)
+    assert stats["support"]["count"] == 2
+
+
+def test_engineer_records_a_session_through_the_page(world, client):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    client.force_login(world.engineer)
+    with clock.frozen_at(at(2023, 3, 7, 12, 0)):
+        response = client.post(
+            reverse("tickets:support", args=[ticket.pk]),
+            {
+                "support-mode": "remote",
+                "support-requested_at": "2023-03-07T09:00",
+                "support-started_at": "2023-03-07T09:20",
+                "support-minutes": "40",
+                "support-work_done": "远程修改参数。",
+            },
+        )
+    assert response.status_code == 302
+    assert ticket.support_sessions.get().minutes == 40
+    bad = client.post(reverse("tickets:support", args=[ticket.pk]), {"support-mode": "remote"})
+    assert bad.status_code == 200 and "support-work_done" in bad.content.decode()
+
+
+# --- item 2: the bureau's required-by date ------------------------------------------------------
+
+
+def _required(world, ticket, due=dt.date(2023, 3, 10), actor=None):
+    with clock.frozen_at(at(2023, 3, 6, 11, 0)):
+        return support.required_by_set(
+            ticket=ticket, actor=actor or world.dept_head, due_on=due, reason="养老调资政策 4 月起执行"
+        )
+
+
+def test_head_sets_a_required_by_date_and_the_vendor_is_told(world):
+    ticket = advance(world, submit(world), Status.ASSIGNED)
+    row = _required(world, ticket)
+    assert row.due_on == dt.date(2023, 3, 10)
+    assert world.engineer.notifications.filter(kind="ticket.required_by").count() == 1
+    assert world.pm.notifications.filter(kind="ticket.required_by").count() == 1
+    assert AuditEntry.objects.filter(action="ticket.required_by", object_id=str(ticket.pk)).exists()
+
+
+@pytest.mark.parametrize("who", ["staff", "engineer", "pm"])
+def test_only_the_head_or_the_bureau_admin_sets_it(world, who):
+    ticket = advance(world, submit(world), Status.ASSIGNED)
+    with pytest.raises(ServiceError):
+        _required(world, ticket, actor=getattr(world, who))
+
+
+def test_other_departments_head_cannot_set_it(world):
+    ticket = advance(world, submit(world), Status.ASSIGNED)
+    with pytest.raises(ServiceError):
+        _required(world, ticket, actor=world.outsiders["dept_head"])
+
+
+def test_reason_and_a_future_date_are_required(world):
+    ticket = advance(world, submit(world), Status.ASSIGNED)
+    with clock.frozen_at(at(2023, 3, 6, 11, 0)), pytest.raises(ServiceError, match="理由"):
+        support.required_by_set(
+            ticket=ticket, actor=world.bureau_admin, due_on=dt.date(2023, 3, 9), reason=" "
+        )
+    with clock.frozen_at(at(2023, 3, 6, 11, 0)), pytest.raises(ServiceError, match="早于今天"):
+        support.required_by_set(
+            ticket=ticket, actor=world.bureau_admin, due_on=dt.date(2023, 3, 1), reason="r"
+        )
+
+
+def test_reminded_once_before_and_once_when_missed(world):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    _required(world, ticket)  # Friday 2023-03-10: reminded on Thursday the 9th
+    with clock.frozen_at(at(2023, 3, 8, 8, 12)):
+        assert required_by_due().startswith("0 ")
+    with clock.frozen_at(at(2023, 3, 9, 8, 12)):
+        assert required_by_due().startswith("1 ")
+        assert required_by_due().startswith("0 ")
+    with clock.frozen_at(at(2023, 3, 13, 8, 12)):
+        assert required_by_due().startswith("1 ")
+        assert required_by_due().startswith("0 ")
+    assert Reminder.objects.filter(job="tickets.required_by_due").count() == 2
+    assert world.bureau_admin.notifications.filter(kind="tickets.required_by_due").count() == 1
+    with clock.frozen_at(at(2023, 3, 13, 9, 0)):
+        state = support.required_by_state(ticket.required_by, calendar=support.get_calendar(world.contract))
+    assert state.late and not state.met
+
+
+def test_met_when_resolved_in_time_and_counted_in_the_week(world):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    _required(world, ticket)
+    late = advance(world, submit(world), Status.IN_PROGRESS)
+    _required(world, late, due=dt.date(2023, 3, 8))
+    with clock.frozen_at(at(2023, 3, 9, 15, 0)):
+        services.ticket_resolve(ticket=ticket, actor=world.engineer, resolution="已完成。")
+    with clock.frozen_at(at(2023, 3, 12, 18, 0)):
+        figures = weekly_figures(world.contract, dt.date(2023, 3, 6))
+    assert figures["required_by"]["due"] == 2
+    assert figures["required_by"]["met"] == 1
+    assert figures["required_by"]["missed"] == 1
+    assert figures["required_by"]["missed_numbers"] == [late.number]
+
+
+def test_reminder_pending_when_the_calendar_year_is_not_loaded(world, client):
+    world.contract.end_on = dt.date(2027, 6, 30)
+    world.contract.save()
+    with clock.frozen_at(at(2026, 12, 20, 9, 0)):
+        ticket = submit(world, when=at(2026, 12, 20, 9, 0))
+        ticket = advance(world, ticket, Status.ASSIGNED, when=at(2026, 12, 20, 9, 30))
+        support.required_by_set(
+            ticket=ticket, actor=world.bureau_admin, due_on=dt.date(2027, 1, 5), reason="年度初始化前完成"
+        )
+        assert "pending a calendar year" in required_by_due()
+        client.force_login(world.bureau_admin)
+        page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert 'data-testid="required-by-pending"' in page and "待定" in page
+
+
+def test_head_sets_it_through_the_page(world, client):
+    ticket = advance(world, submit(world), Status.ASSIGNED)
+    client.force_login(world.dept_head)
+    with clock.frozen_at(at(2023, 3, 6, 11, 0)):
+        page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+        assert "设定要求完成日" in page
+        response = client.post(
+            reverse("tickets:required_by", args=[ticket.pk]),
+            {"required_by-due_on": "2023-03-10", "required_by-reason": "紧急业务需求"},
+        )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.required_by.due_on == dt.date(2023, 3, 10)

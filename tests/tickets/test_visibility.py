@@ -1,0 +1,79 @@
+"""One visibility rule (issue 12 item 2): the list's queryset and the object check agree for every
+role and state, and a sign-off form is visible exactly to those who may see all of its requests."""
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.roles import Role
+from common import clock
+from tests.factories import make_user
+from tickets import policy, selectors, services
+from tickets.models import SignOffStatus, Status, Ticket
+
+from .helpers import advance, at, submit
+
+
+def _tickets(world):
+    other = make_user(Role.ENGINEER)
+    made = [submit(world)]
+    for status in (Status.CONFIRMED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED):
+        made.append(advance(world, submit(world), status))
+    made.append(advance(world, submit(world), Status.ASSIGNED, engineer=other))
+    made.append(submit(world, requester=world.outsiders["staff"]))
+    return made, other
+
+
+def test_queryset_and_object_check_agree_for_every_role(world):
+    made, other = _tickets(world)
+    users = [*world.users.values(), *world.outsiders.values(), other, AnonymousUser()]
+    for user in users:
+        listed = set(selectors.visible_tickets(user).values_list("pk", flat=True))
+        for ticket in Ticket.objects.filter(pk__in=[t.pk for t in made]):
+            assert policy.can_view(user, ticket) == (ticket.pk in listed), (user, ticket.status)
+
+
+def test_the_rule_reads_as_specified(world):
+    made, _other = _tickets(world)
+    pool = {t.pk for t in made if t.status == Status.CONFIRMED and t.assignee_id is None}
+    mine = {t.pk for t in made if t.assignee_id == world.engineer.pk}
+    dept_a = {t.pk for t in made if t.department_id == world.dept_a.pk}
+
+    def seen(user):
+        return set(selectors.visible_tickets(user).values_list("pk", flat=True))
+
+    assert seen(world.engineer) == pool | mine
+    assert seen(world.staff) == seen(world.dept_head) == dept_a
+    assert seen(world.pm) == seen(world.bureau_admin) == {t.pk for t in made}
+    assert seen(world.finance) == seen(world.auditor) == set()
+
+
+def test_signoffs_visible_to_those_who_see_all_their_requests(world):
+    other = make_user(Role.ENGINEER)
+    mine = advance(world, submit(world), Status.RESOLVED)
+    theirs = advance(world, submit(world), Status.RESOLVED, engineer=other)
+    with_both = [advance(world, submit(world), Status.RESOLVED) for _ in range(2)]
+    with_both[1].assignee = other
+    Ticket.objects.filter(pk=with_both[1].pk).update(assignee=other)
+    batch = services.signoff_issue_batch(tickets=with_both, actor=world.pm)
+
+    def forms(user):
+        return set(selectors.signoffs_for(user).values_list("pk", flat=True))
+
+    assert forms(world.engineer) == {mine.signoff_id}
+    assert forms(other) == {theirs.signoff_id}
+    everything = {mine.signoff_id, theirs.signoff_id, batch.pk}
+    assert forms(world.pm) >= everything and forms(world.bureau_admin) >= everything
+    assert forms(world.staff) >= everything
+    assert not forms(world.outsiders["staff"]) & everything
+    assert forms(world.finance) == set()
+
+
+def test_a_void_form_stays_visible_to_its_department(world):
+    ticket = advance(world, submit(world), Status.RESOLVED)
+    first = ticket.signoff
+    with clock.frozen_at(at(2023, 3, 7, 10)):
+        services.ticket_reopen(ticket=ticket, actor=world.staff, reason="仍然报错")
+    first.refresh_from_db()
+    assert first.status == SignOffStatus.VOID
+    assert first.pk in set(selectors.signoffs_for(world.staff).values_list("pk", flat=True))
+    assert first.pk in set(selectors.signoffs_for(world.pm).values_list("pk", flat=True))
+    assert first.pk not in set(selectors.signoffs_for(world.engineer).values_list("pk", flat=True))

@@ -1,0 +1,43 @@
+"""Forms of the support sessions and of the bureau's required-by date (issue 18 items 1 and 2)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .forms import DATE_INPUT, DATETIME_INPUT
+from .models import SupportMode
+
+
+class SupportForm(forms.Form):
+    mode = forms.ChoiceField(label=_("方式"), choices=SupportMode.choices)
+    requested_at = forms.DateTimeField(
+        label=_("甲方提出时间"),
+        required=False,
+        widget=DATETIME_INPUT,
+        help_text=_("甲方要求支持的时间；填写后按合同设置计算响应期限。"),
+    )
+    started_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME_INPUT)
+    minutes = forms.IntegerField(label=_("时长（分钟）"), min_value=1, max_value=24 * 60)
+    work_done = forms.CharField(
+        label=_("支持内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class SystemSupportForm(SupportForm):
+    """A session for a system rather than a request (the support list page)."""
+
+    scope = forms.ModelChoiceField(label=_("系统/服务范围"), queryset=None)
+
+    def __init__(self, *args, scopes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].queryset = scopes
+        self.order_fields(["scope"])
+
+
+class RequiredByForm(forms.Form):
+    due_on = forms.DateField(label=_("甲方要求完成日"), widget=DATE_INPUT)
+    reason = forms.CharField(
+        label=_("理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        help_text=_("重大政策调整或紧急业务需求，写明依据。"),
+    )
