@@ -4,6 +4,7 @@ import re
 import shutil
 
 import pytest
+from playwright.sync_api import TargetClosedError
 
 from demo.loader import load_demo
 from demo.people import DEFAULT_PASSWORD
@@ -106,11 +107,20 @@ def strict_page(page, live_server):
     """Every HTML page of the live server answers with a strict CSP; console errors are collected."""
 
     def add_csp(route):
-        response = route.fetch(max_redirects=0)
-        headers = dict(response.headers)
-        if headers.get("content-type", "").startswith("text/html"):
-            headers["content-security-policy"] = STRICT_CSP
-        route.fulfill(response=response, headers=headers)
+        # Only documents carry a CSP; fonts, scripts and images go straight through. A route still in
+        # flight when the test ends (a font the last page asked for) must not fail the next test:
+        # the page's context is gone, so the error is the expected end of that request.
+        try:
+            if route.request.resource_type != "document":
+                route.continue_()
+                return
+            response = route.fetch(max_redirects=0)
+            headers = dict(response.headers)
+            if headers.get("content-type", "").startswith("text/html"):
+                headers["content-security-policy"] = STRICT_CSP
+            route.fulfill(response=response, headers=headers)
+        except TargetClosedError:
+            pass
 
     page.route(f"{live_server.url}/**", add_csp)
     page.add_init_script(COLLECT_VIOLATIONS)
@@ -124,4 +134,5 @@ def strict_page(page, live_server):
         ),
     )
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    return page
+    yield page
+    page.unroute_all(behavior="ignoreErrors")
