@@ -4,7 +4,11 @@ import re
 import shutil
 
 import pytest
-from playwright.sync_api import TargetClosedError
+
+try:
+    from playwright.sync_api import TargetClosedError
+except ImportError:  # the pinned playwright (1.65) does not export it; it is the same class
+    from playwright._impl._errors import TargetClosedError
 
 from demo.loader import load_demo
 from demo.people import DEFAULT_PASSWORD
