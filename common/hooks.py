@@ -10,7 +10,7 @@ own transaction: every declared function runs there, in INSTALLED_APPS order, wi
 arguments. A hook that refuses the change raises ``ServiceError``; the whole write is rolled back.
 
 Hook names used:
-- ``calendar.loaded`` (contracts → tickets, performance): a year's notice was loaded; fill every
+- ``calendar.loaded`` (contracts → contracts, tickets, performance): a year's notice was loaded; fill every
   deadline that was 待定 for that year. Keywords: ``year``, ``actor``.
 - ``score.before_unlock`` (performance → payments): the bureau admin is about to unlock the final
   score; payments refuses while the final instalment has valid payments. Keywords: ``contract``.

@@ -451,14 +451,28 @@ def change_deem_accepted(*, change: ContractChange, today: dt.date) -> ContractC
     return change
 
 
-def recompute_pending_changes() -> int:
+def recompute_pending_changes(*, actor=None) -> int:
+    """Every answer deadline that was 待定 and can now be computed; returns how many. Called by the daily
+    job and, through the ``calendar.loaded`` hook, in the same transaction as a year's load (issue 11)."""
     done = 0
-    for change in ContractChange.objects.filter(status=ChangeStatus.PROPOSED, due_pending_year__isnull=False):
+    pending = ContractChange.objects.filter(status=ChangeStatus.PROPOSED, due_pending_year__isnull=False)
+    for change in pending.select_related("contract").order_by("id"):
         fields = _due_fields(change.contract, change.delivered_on)
         if fields["due_pending_year"] is None:
             ContractChange.objects.filter(pk=change.pk).update(**fields)
+            log_action(
+                "contract_change.deadline",
+                actor=actor,
+                obj=change,
+                changes={"answer_due_on": fields["answer_due_on"].isoformat(), "calendar_loaded": True},
+            )
             done += 1
     return done
+
+
+def fill_pending_changes(*, year: int, actor=None) -> int:
+    """Hook ``calendar.loaded``: the year's notice is in, so pending answer deadlines are filled now."""
+    return recompute_pending_changes(actor=actor)
 
 
 def changes_for(contract: Contract):

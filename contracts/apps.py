@@ -28,6 +28,9 @@ class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = "合同与日历"
 
+    # issue 11 item 3: a written change's answer deadline is filled in the same transaction as the load
+    hooks = {"calendar.loaded": ["contracts.agreement_services.fill_pending_changes"]}
+
     nav_items = [
         NavItem(
             _("合同"), "contracts:list", "file-earmark-text", perms=("contracts.view_contract",), order=80

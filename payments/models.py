@@ -7,6 +7,7 @@ contract's terms, the working-day calendar, the score and these records; it is n
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from decimal import Decimal
 
@@ -90,9 +91,10 @@ class Payment(models.Model):
 
 
 def normalize_reference(reference: str) -> str:
-    """A transfer reference as stored and compared: without any blanks (copied from a bank statement,
-    "HX 2023 0001" and "HX20230001" are the same transfer)."""
-    return "".join((reference or "").split())
+    """A transfer reference as stored and compared: in compatibility form (NFKC: "ＨＸ－２０２３" typed with a
+    Chinese input method is "HX-2023") and without any blanks (copied from a bank statement, "HX 2023 0001"
+    and "HX20230001" are the same transfer)."""
+    return "".join(unicodedata.normalize("NFKC", reference or "").split())
 
 
 class PaymentNotice(models.Model):

@@ -21,6 +21,7 @@ from contracts.workdays import CalendarNotLoaded, WorkCalendar
 
 from . import policy
 from .models import DONE_STATUSES, ENDED_STATUSES, RequiredBy, SupportMode, SupportSession, Ticket
+from .recorded_times import check_moment
 
 # --- support sessions ------------------------------------------------------------------------
 
@@ -74,6 +75,12 @@ def support_record(
         raise ServiceError({"requested_at": ["甲方提出时间不能晚于支持开始时间。"]})
     if started_at > clock.now():
         raise ServiceError({"started_at": ["不能登记尚未开始的支持。"]})
+    if ticket is not None:
+        check_moment(ticket, started_at, field="started_at", what="支持开始时间")
+    if clock.local(started_at).date() < contract.start_on:
+        raise ServiceError(
+            {"started_at": [f"支持开始时间不能早于合同开始日期 {contract.start_on:%Y-%m-%d}。"]}
+        )
     due, pending = support_respond_due(contract, mode, requested_at)
     session = SupportSession(
         contract=contract,

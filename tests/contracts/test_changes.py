@@ -162,3 +162,24 @@ def test_pages_propose_and_answer(world, client):
     assert world.contract.signoff_due_workdays == 2
     client.force_login(world.engineer)
     assert "签署期限改为 2 个工作日" in client.get(reverse("contracts:changes")).content.decode()
+
+
+def test_loading_the_year_fills_a_pending_answer_deadline_at_once(world):
+    """Issue 11 item 3: a written change delivered just before a year that is not loaded gets its answer
+    deadline in the same transaction as the load (failed before: it waited for the daily job)."""
+    from contracts.notice import NoticeDay
+    from contracts.services import calendar_load_year
+
+    with clock.frozen_at(at(dt.date(2026, 12, 30))):
+        change = svc.change_propose(
+            contract=world.contract, actor=world.pm, title="t", text="x", delivered_on=dt.date(2026, 12, 29)
+        )
+    assert change.due_pending_year == 2027
+    with clock.frozen_at(at(dt.date(2027, 1, 2))):
+        days = [NoticeDay(dt.date(2027, 1, d), False, "元旦") for d in (1, 2, 3)]
+        calendar_load_year(year=2027, days=days, source="国办通知", actor=world.bureau_admin)
+    change.refresh_from_db()
+    # 29 Dec + 7 = 5 Jan 2027 (a Tuesday, a working day)
+    assert change.answer_due_on == dt.date(2027, 1, 5) and change.due_pending_year is None
+    entry = AuditEntry.objects.filter(action="contract_change.deadline", object_id=str(change.pk)).get()
+    assert entry.changes["answer_due_on"] == "2027-01-05"

@@ -125,6 +125,17 @@ def test_the_same_transfer_from_a_second_form_is_refused_with_a_link_to_the_firs
     assert Payment.objects.count() == 1 and state(world, dt.date(2023, 2, 2)).advance.paid == D("100000.00")
 
 
+def test_a_reference_typed_in_full_width_is_the_same_transfer(world):
+    """Typed with a Chinese input method the reference comes in full-width letters and digits
+    ("ＨＸ－２０２３－０００１"): it is the same transfer (failed before: recorded a second time)."""
+    first, _ = pay(world, ADVANCE, dt.date(2023, 2, 1), "100000", reference="HX-2023-0001")
+    with pytest.raises(services.DuplicateReference) as exc:
+        pay(world, ADVANCE, dt.date(2023, 2, 1), "100000", reference="ｈｘ－２０２３－０００１")
+    assert exc.value.existing == first
+    second, _ = pay(world, ADVANCE, dt.date(2023, 2, 2), "1000", reference="ＨＸ－２０２３－０００２")
+    assert second.reference == "HX-2023-0002"
+
+
 def test_the_form_shows_the_link_to_the_first_record(world, login):
     first, _ = pay(world, ADVANCE, dt.date(2023, 2, 1), "100000", reference="HX-2023-0001")
     client = login(world.users["finance"])

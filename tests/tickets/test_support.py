@@ -80,6 +80,22 @@ def test_session_refused_for_the_bureau_and_without_request_or_system(world):
         _session(world, scope=world.contract.scopes.first(), requested_at=at(2023, 3, 7, 10, 0))
 
 
+def test_session_not_before_its_request_or_contract(world):
+    """Issue 11 item 5: a support session dated before the request it serves, or before the contract's
+    first day, is refused with the date it cannot precede (failed before: both were recorded)."""
+    ticket = advance(world, submit(world, when=at(2023, 3, 7, 10, 0)), Status.IN_PROGRESS)
+    with pytest.raises(ServiceError, match="2023-03-07 10:00"):
+        _session(world, ticket, requested_at=None, started_at=at(2023, 3, 7, 9, 0))
+    with pytest.raises(ServiceError, match="合同开始"):
+        _session(
+            world,
+            scope=world.contract.scopes.first(),
+            requested_at=None,
+            started_at=clock.aware(world.contract.start_on - dt.timedelta(days=1), 9, 0),
+        )
+    assert not AuditEntry.objects.filter(action="support.record").exists()
+
+
 def test_sessions_show_on_the_request_the_list_and_the_weekly_figures(world, client):
     ticket = advance(world, submit(world), Status.IN_PROGRESS)
     _session(world, ticket)
