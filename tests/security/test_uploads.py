@@ -27,6 +27,11 @@ UPLOAD_PATHS = {
     "tickets:upgrade_step": "upgrade_step-document",
     "tickets:signoff_sign": "scan",
     "contracts:calendar_load": "csv_file",
+    # the rest of the contract (issue 18): written changes, undertakings, terminations, contacts
+    "contracts:change_propose": "document",
+    "contracts:undertaking_add": "document",
+    "contracts:termination_give": "document",
+    "contracts:contact_add": "document",
 }
 STORED = set(UPLOAD_PATHS) - {"contracts:calendar_load"}  # the calendar file is read, not kept
 EXTRA = {"tickets:signoff_sign": {"method": "scan"}, "tickets:upgrade_step": {}}
@@ -111,7 +116,25 @@ def _setup(name, world):
     if name == "tickets:signoff_sign":
         t = _ticket(world, resolved=True)
         return reverse(name, args=[t.signoff_id]), world.staff, {"method": "scan"}
+    if name.startswith("contracts:") and name != "contracts:calendar_load":
+        return reverse(name), world.pm, _agreement_data(name, world)
     return reverse(name), world.bureau_admin, {"year": 2027, "source": "通知"}
+
+
+def _agreement_data(name, world):
+    from common import clock
+
+    today = clock.today().isoformat()
+    return {
+        "contracts:change_propose": {
+            "title": "增加驻场",
+            "text": "自下月起驻场 3 名。",
+            "delivered_on": today,
+        },
+        "contracts:undertaking_add": {"person": world.engineer.pk, "signed_on": today},
+        "contracts:termination_give": {"basis": "impossible", "given_on": today, "reason": "不可抗力。"},
+        "contracts:contact_add": {"name": "李四", "notice_on": today, "effective_on": today},
+    }[name]
 
 
 @pytest.mark.parametrize("name", sorted(UPLOAD_PATHS))

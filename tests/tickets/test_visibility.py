@@ -77,3 +77,29 @@ def test_a_void_form_stays_visible_to_its_department(world):
     assert first.pk in set(selectors.signoffs_for(world.staff).values_list("pk", flat=True))
     assert first.pk in set(selectors.signoffs_for(world.pm).values_list("pk", flat=True))
     assert first.pk not in set(selectors.signoffs_for(world.engineer).values_list("pk", flat=True))
+
+
+def test_an_engineer_cannot_open_another_engineers_form_pdf_or_scan(world, client):
+    """Issue 13 item 6 over HTTP: the detail page, the PDF and the signed scan of a form answer 404 to an
+    engineer who may not see all of its requests, and open for the one who may."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    other = make_user(Role.ENGINEER)
+    ticket = advance(world, submit(world), Status.RESOLVED)
+    with clock.frozen_at(at(2023, 3, 7, 11)):
+        services.signoff_sign(
+            signoff=ticket.signoff,
+            actor=world.staff,
+            method="scan",
+            scan=SimpleUploadedFile("签字.pdf", b"%PDF-1.4\n%signed\n", content_type="application/pdf"),
+        )
+    pk = ticket.signoff_id
+    urls = [
+        reverse(name, args=[pk])
+        for name in ("tickets:signoff_detail", "tickets:signoff_pdf", "tickets:signoff_scan")
+    ]
+    client.force_login(other)
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    client.force_login(world.engineer)
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
