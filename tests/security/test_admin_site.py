@@ -175,3 +175,51 @@ def test_a_job_time_changed_in_the_admin_is_audited(db, admin_client):
     assert response.status_code == 302, response.content.decode()[:3000]
     entry = AuditEntry.objects.filter(action="periodictask.update").latest("seq")
     assert entry.changes["enabled"] == [True, False] and entry.changes["via"] == "admin"
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [("disable_tasks", [True, False]), ("toggle_tasks", [True, False]), ("enable_tasks", None)],
+)
+def test_the_admins_bulk_job_actions_are_audited_one_task_at_a_time(db, admin_client, action, expected):
+    """django-celery-beat's enable/disable/toggle actions updated the rows in one query with no audit
+    entry (failed before: no ``periodictask.update`` row)."""
+    from django_celery_beat.models import PeriodicTask
+
+    from common.models import AuditEntry
+    from jobs.schedule import sync_schedule
+
+    sync_schedule()
+    tasks = list(PeriodicTask.objects.filter(enabled=True).order_by("pk")[:2])
+    response = admin_client.post(
+        reverse("admin:django_celery_beat_periodictask_changelist"),
+        {"action": action, "_selected_action": [t.pk for t in tasks]},
+    )
+    assert response.status_code == 302
+    entries = AuditEntry.objects.filter(action="periodictask.update", changes__via="admin action")
+    if expected is None:  # already enabled: nothing changed, nothing written
+        assert not entries.exists()
+        return
+    assert sorted(int(e.object_id) for e in entries) == [t.pk for t in tasks]
+    assert all(e.changes["enabled"] == expected for e in entries)
+    assert not PeriodicTask.objects.filter(pk__in=[t.pk for t in tasks], enabled=True).exists()
+
+
+def test_running_a_job_from_the_admin_is_audited(db, admin_client, monkeypatch):
+    from django_celery_beat.models import PeriodicTask
+
+    from common.models import AuditEntry
+    from jobs.schedule import sync_schedule
+
+    sync_schedule()
+    task = PeriodicTask.objects.get(name="jobs.audit_checkpoint")
+    # the task itself is not sent anywhere: only the audit entry is under test
+    monkeypatch.setattr(
+        "django_celery_beat.admin.PeriodicTaskAdmin.run_tasks", lambda self, request, qs: None
+    )
+    response = admin_client.post(
+        reverse("admin:django_celery_beat_periodictask_changelist"),
+        {"action": "run_tasks", "_selected_action": [task.pk]},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="periodictask.run", object_id=str(task.pk)).count() == 1
