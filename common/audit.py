@@ -48,6 +48,8 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     data = {}
     for name in names:
         field = instance._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{name} is not a concrete field of {instance._meta.label}")
         data[name] = jsonable(getattr(instance, field.attname))
     return data
 

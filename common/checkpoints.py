@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 
@@ -48,7 +49,7 @@ def default_path() -> Path:
 
 
 def _key(key: str | None) -> str:
-    return key or settings.AUDIT_KEY
+    return cast(str, key or settings.AUDIT_KEY)  # settings refuse to start without one
 
 
 def parse(line: str, *, key: str | None = None) -> Checkpoint:

@@ -19,7 +19,7 @@ class AuditFilterForm(forms.Form):
     end = forms.DateField(label=_("截止日期"), required=False, widget=DATE_INPUT)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", _("截止日期不能早于起始日期。"))
@@ -70,4 +70,4 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:30]}
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private in django-stubs

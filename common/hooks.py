@@ -27,7 +27,7 @@ from django.utils.module_loading import import_string
 
 
 def functions(name: str) -> list[Callable]:
-    found = []
+    found: list[Callable] = []
     for config in apps.get_app_configs():
         paths = getattr(config, "hooks", {}).get(name, ())
         if isinstance(paths, str):

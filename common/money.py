@@ -23,7 +23,7 @@ def format_cny(amount: Decimal | None) -> str:
 def _four_digits(n: int) -> str:
     """Chinese uppercase for 0 < n < 10000, with 零 for inner gaps."""
     digits = f"{n:04d}"
-    out = []
+    out: list[str] = []
     zero_pending = False
     for i, ch in enumerate(digits):
         d = int(ch)

@@ -4,11 +4,12 @@ its permissions, so the menu and the views' access checks cannot drift apart."""
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url_name: str
     icon: str
     perms: tuple[str, ...] = ()

@@ -33,7 +33,7 @@ def require_perm(*perms: str):
                 deny(request, "missing " + ",".join(perms))
             return view(request, *args, **kwargs)
 
-        wrapper.required_perms = perms
+        wrapper.required_perms = perms  # type: ignore[attr-defined]  # read by the access matrix
         return wrapper
 
     return decorator

@@ -47,7 +47,7 @@ class PortalFileSystemStorage(FileSystemStorage):
         full_path = self.path(name)
         existed = os.path.lexists(full_path)
         try:
-            saved = super()._save(name, content)
+            saved = super()._save(name, content)  # type: ignore[misc]  # private in django-stubs
         except OSError as exc:
             if exc.errno not in DISK_FULL_ERRNOS:
                 raise

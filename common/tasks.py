@@ -41,7 +41,9 @@ def _message(note: Notification, connection) -> EmailMultiAlternatives:
         to=[note.recipient.email],
         connection=connection,
         # the same Message-ID on every try: a mail system that got it twice can tell
-        headers={"Message-ID": f"<notification-{note.pk}@{urlsplit(settings.PORTAL_BASE_URL).hostname}>"},
+        headers={
+            "Message-ID": f"<notification-{note.pk}@{urlsplit(str(settings.PORTAL_BASE_URL)).hostname}>"
+        },
     )
     message.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
     return message

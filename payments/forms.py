@@ -29,7 +29,7 @@ class PaymentForm(forms.Form):
         return uuid.uuid4()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("invoice_received"):
             if not data.get("invoice_number"):
                 self.add_error("invoice_number", _("已收到发票时请填写发票号码。"))

@@ -177,8 +177,8 @@ class Settlement:
 
     @property
     def total_due(self) -> Decimal | None:
-        amounts = [i.amount for i in self.instalments]
-        return None if None in amounts else sum(amounts, ZERO)
+        amounts = [i.amount for i in self.instalments if i.amount is not None]
+        return None if len(amounts) < len(self.instalments) else sum(amounts, ZERO)
 
     @property
     def late_fees(self) -> Decimal:
@@ -190,7 +190,8 @@ class Settlement:
 
     @property
     def suspension_from(self) -> dt.date | None:
-        return min((i.suspension_from for i in self.instalments if i.suspension_right), default=None)
+        days = [i.suspension_from for i in self.instalments if i.suspension_right and i.suspension_from]
+        return min(days, default=None)
 
     @property
     def termination_penalty(self) -> Decimal:
@@ -261,7 +262,7 @@ def assemble(
         terms=terms,
     )
     final_due, final_reason = _due(calendar, contract.end_on, contract.final_due_workdays)
-    if card.tier is not None:
+    if card.tier is not None and advance.amount is not None:
         amount = rules.final_amount(total, card.tier.pay_ratio, advance.amount)
         basis = (
             f"合同总额 × {card.tier.pay_ratio.normalize():f}%（得分 {card.total}）"
@@ -290,7 +291,7 @@ def refusal(state: Settlement, kind: str, amount: Decimal) -> tuple[str | None, 
     instalment = state.advance if kind == PaymentKind.ADVANCE else state.final
     if kind == PaymentKind.FINAL and not state.card.locked:
         return None, "最终得分尚未锁定，尾款金额未定：请局信息化管理员锁定最终得分后再登记尾款。"
-    if instalment.amount is None:
+    if instalment.amount is None or instalment.outstanding is None:
         return None, f"{instalment.label}金额待定，暂不能登记。"
     if amount > instalment.outstanding:
         return (

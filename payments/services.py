@@ -237,7 +237,9 @@ def _notice_number(contract: Contract, kind: str) -> str:
 def notice_snapshot(contract: Contract, kind: str, state: selectors.Settlement) -> dict:
     instalment = state.advance if kind == PaymentKind.ADVANCE else state.final
     card = state.card
-    amount = instalment.outstanding if instalment.outstanding is not None else instalment.amount
+    if instalment.amount is None or instalment.outstanding is None:
+        raise ServiceError(f"{instalment.label}金额待定，暂不能开具付款通知书。")
+    amount = instalment.outstanding
     lateness = instalment.lateness
     return {
         "contract": {

@@ -9,7 +9,8 @@ def refuse_duplicates(apps, schema_editor):
     """Before the unique index: a transfer recorded twice (the bug of issue 11) is not voided behind
     finance's back; the migration stops and lists the records to check and void in the portal."""
     Payment = apps.get_model("payments", "Payment")
-    seen, twice = {}, []
+    seen: dict[tuple[int, str], object] = {}
+    twice: list = []
     for p in Payment.objects.filter(voided_at__isnull=True).order_by("id"):
         key = (p.contract_id, p.reference.upper())
         if key in seen:
