@@ -234,29 +234,55 @@ def _notice_number(contract: Contract, kind: str) -> str:
     return f"{contract.number}-{code}-{count:02d}"[:40]
 
 
+def _contract_part(contract: Contract) -> dict:
+    return {
+        "number": contract.number,
+        "name": contract.name,
+        "total": str(contract.total_amount),
+        "total_cny": format_cny(contract.total_amount),
+        "total_upper": cny_uppercase(contract.total_amount),
+        "signed_on": contract.signed_on.isoformat(),
+        "start_on": contract.start_on.isoformat(),
+        "end_on": contract.end_on.isoformat(),
+        "client_name": contract.client_name,
+        "vendor_name": contract.vendor_name,
+        "vendor_bank": contract.vendor_bank,
+        "vendor_account_name": contract.vendor_account_name or contract.vendor_name,
+        "vendor_account": contract.vendor_account,
+    }
+
+
+def _score_part(card) -> dict:
+    return {
+        "total": str(card.total) if card.total is not None else "",
+        "locked": card.locked,
+        "pay_ratio": str(card.tier.pay_ratio) if card.tier else "",
+        "parts": [
+            {"label": p.label, "weight": p.weight, "score": str(p.score) if p.score is not None else ""}
+            for p in card.parts
+        ],
+    }
+
+
+def _terms_part(contract: Contract) -> dict:
+    return {
+        "advance_ratio": str(contract.advance_ratio),
+        "advance_due_workdays": contract.advance_due_workdays,
+        "final_due_workdays": contract.final_due_workdays,
+        "late_fee_per_mille": str(contract.late_fee_per_mille),
+        "late_fee_period_days": contract.late_fee_period_days,
+    }
+
+
 def notice_snapshot(contract: Contract, kind: str, state: selectors.Settlement) -> dict:
+    """What a payment notice prints, frozen as JSON: the contract, the instalment, the score, the terms."""
     instalment = state.advance if kind == PaymentKind.ADVANCE else state.final
-    card = state.card
     if instalment.amount is None or instalment.outstanding is None:
         raise ServiceError(f"{instalment.label}金额待定，暂不能开具付款通知书。")
     amount = instalment.outstanding
     lateness = instalment.lateness
     return {
-        "contract": {
-            "number": contract.number,
-            "name": contract.name,
-            "total": str(contract.total_amount),
-            "total_cny": format_cny(contract.total_amount),
-            "total_upper": cny_uppercase(contract.total_amount),
-            "signed_on": contract.signed_on.isoformat(),
-            "start_on": contract.start_on.isoformat(),
-            "end_on": contract.end_on.isoformat(),
-            "client_name": contract.client_name,
-            "vendor_name": contract.vendor_name,
-            "vendor_bank": contract.vendor_bank,
-            "vendor_account_name": contract.vendor_account_name or contract.vendor_name,
-            "vendor_account": contract.vendor_account,
-        },
+        "contract": _contract_part(contract),
         "kind": kind,
         "label": instalment.label,
         "basis": instalment.basis,
@@ -277,22 +303,8 @@ def notice_snapshot(contract: Contract, kind: str, state: selectors.Settlement) 
         "termination_right": instalment.termination_right,
         "termination_from": lateness.termination_from.isoformat() if lateness else "",
         "termination_penalty_cny": format_cny(instalment.termination_penalty),
-        "score": {
-            "total": str(card.total) if card.total is not None else "",
-            "locked": card.locked,
-            "pay_ratio": str(card.tier.pay_ratio) if card.tier else "",
-            "parts": [
-                {"label": p.label, "weight": p.weight, "score": str(p.score) if p.score is not None else ""}
-                for p in card.parts
-            ],
-        },
-        "terms": {
-            "advance_ratio": str(contract.advance_ratio),
-            "advance_due_workdays": contract.advance_due_workdays,
-            "final_due_workdays": contract.final_due_workdays,
-            "late_fee_per_mille": str(contract.late_fee_per_mille),
-            "late_fee_period_days": contract.late_fee_period_days,
-        },
+        "score": _score_part(state.card),
+        "terms": _terms_part(contract),
         "as_of": state.today.isoformat(),
     }
 
