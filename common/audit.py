@@ -162,6 +162,26 @@ class ChainReport:
         return self.broken_seq is None
 
 
+def _end_problem(last: int, head, prev_hash: str, legacy_tail: bool, checkpoint, found_checkpoint: bool):
+    """What is wrong at the end of a chain read up to ``last`` without a fault: ``(seq, reason)`` or None."""
+    head_seq = head.seq if head else 0
+    if legacy_tail:
+        return last, "链以未加密钥的记录结束：缺少密钥锚定记录（链被改写或截断）"
+    if head_seq != last:
+        if last == 0:
+            return 1, f"审计表为空，但链头记录为第 {head_seq} 条（记录被清空）"
+        return last + 1, f"链尾记录缺失：链头为第 {head_seq} 条，最后一条为第 {last} 条"
+    if head is not None and last and head.hash != prev_hash:
+        return last, "链头的哈希与最后一条记录不符（链头被改写）"
+    if checkpoint is not None and not found_checkpoint:
+        cp_seq = checkpoint.seq
+        return (
+            min(cp_seq, last + 1),
+            f"{checkpoint.at} 的签名检查点记到第 {cp_seq} 条，现在只有 {last} 条（记录连同链头被删除）",
+        )
+    return None
+
+
 def verify_chain(batch_size: int = 2000, *, checkpoint=None, key: str | None = None) -> ChainReport:
     """Recompute every hash in sequence order and compare the end with the head row (and with a signed
     checkpoint, ``common.checkpoints.Checkpoint``, when one is given); report the first problem.
@@ -208,18 +228,9 @@ def verify_chain(batch_size: int = 2000, *, checkpoint=None, key: str | None = N
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1
-    last = expected_seq - 1
-    if legacy_seen and not keyed:
-        return broken(last, "链以未加密钥的记录结束：缺少密钥锚定记录（链被改写或截断）")
-    if head_seq != last:
-        if last == 0:
-            return broken(1, f"审计表为空，但链头记录为第 {head_seq} 条（记录被清空）")
-        return broken(last + 1, f"链尾记录缺失：链头为第 {head_seq} 条，最后一条为第 {last} 条")
-    if head is not None and last and head.hash != prev_hash:
-        return broken(last, "链头的哈希与最后一条记录不符（链头被改写）")
-    if cp_seq is not None and not found_checkpoint:
-        return broken(
-            min(cp_seq, last + 1),
-            f"{checkpoint.at} 的签名检查点记到第 {cp_seq} 条，现在只有 {last} 条（记录连同链头被删除）",
-        )
+    problem = _end_problem(
+        expected_seq - 1, head, prev_hash, legacy_seen and not keyed, checkpoint, found_checkpoint
+    )
+    if problem:
+        return broken(*problem)
     return ChainReport(checked, head_seq=head_seq, checkpoint_seq=cp_seq)

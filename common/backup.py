@@ -95,58 +95,51 @@ def _timed(timings: dict, name: str, fn):
     return result
 
 
-def backup(target_dir: Path | None = None) -> Path:
-    from . import checkpoints
-
-    root = Path(target_dir or settings.BACKUP_DIR)
-    folder = root / timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    folder.mkdir(parents=True, exist_ok=False)
-    timings: dict[str, float] = {}
-    # 1. the audit head, signed, before the dump: the dump holds at least this much of the chain
-    checkpoint = _timed(timings, "checkpoint", checkpoints.take)
-    # 2. the database
+def _dump_postgresql(folder: Path, timings: dict) -> dict[str, int]:
     settings_dict = connection.settings_dict
-    if connection.vendor == "postgresql":
-        args, env = _pg_args(settings_dict)
-        # count the rows in the snapshot pg_dump dumps: the manifest matches the dump exactly, even
-        # while the portal keeps writing
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
-            counts = row_counts()
-            _timed(
-                timings,
-                "database",
-                lambda: subprocess.run(  # noqa: S603 — our own settings, no shell
-                    [
-                        _tool("pg_dump"),
-                        "--format=custom",
-                        "--compress=6",
-                        f"--snapshot={snapshot}",
-                        "--file",
-                        str(folder / "db.dump"),
-                        *args,
-                        settings_dict["NAME"],
-                    ],
-                    env=env,
-                    check=True,
-                    capture_output=True,
-                ),
-            )
-    elif connection.vendor == "sqlite":
-
-        def copy_sqlite():
-            source = sqlite3.connect(settings_dict["NAME"])
-            with sqlite3.connect(folder / "db.sqlite3") as target:
-                source.backup(target)
-            source.close()
-
-        _timed(timings, "database", copy_sqlite)
+    args, env = _pg_args(settings_dict)
+    # count the rows in the snapshot pg_dump dumps: the manifest matches the dump exactly, even
+    # while the portal keeps writing
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
         counts = row_counts()
-    else:
-        raise BackupError(f"no backup for {connection.vendor}")
-    # 3. the uploaded files, each hashed as it is packed
+        _timed(
+            timings,
+            "database",
+            lambda: subprocess.run(  # noqa: S603 — our own settings, no shell
+                [
+                    _tool("pg_dump"),
+                    "--format=custom",
+                    "--compress=6",
+                    f"--snapshot={snapshot}",
+                    "--file",
+                    str(folder / "db.dump"),
+                    *args,
+                    settings_dict["NAME"],
+                ],
+                env=env,
+                check=True,
+                capture_output=True,
+            ),
+        )
+    return counts
+
+
+def _dump_sqlite(folder: Path, timings: dict) -> dict[str, int]:
+    def copy_sqlite():
+        source = sqlite3.connect(connection.settings_dict["NAME"])
+        with sqlite3.connect(folder / "db.sqlite3") as target:
+            source.backup(target)
+        source.close()
+
+    _timed(timings, "database", copy_sqlite)
+    return row_counts()
+
+
+def _pack_media(folder: Path, timings: dict) -> dict[str, str]:
+    """The uploaded files into media.tar.gz, each hashed as it is packed."""
     media_root = Path(settings.MEDIA_ROOT)
     sums: dict[str, str] = {}
 
@@ -163,6 +156,27 @@ def backup(target_dir: Path | None = None) -> Path:
                 tar.addfile(info, io.BytesIO(data))
 
     _timed(timings, "media", pack)
+    return sums
+
+
+def backup(target_dir: Path | None = None) -> Path:
+    from . import checkpoints
+
+    root = Path(target_dir or settings.BACKUP_DIR)
+    folder = root / timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    folder.mkdir(parents=True, exist_ok=False)
+    timings: dict[str, float] = {}
+    # 1. the audit head, signed, before the dump: the dump holds at least this much of the chain
+    checkpoint = _timed(timings, "checkpoint", checkpoints.take)
+    # 2. the database
+    if connection.vendor == "postgresql":
+        counts = _dump_postgresql(folder, timings)
+    elif connection.vendor == "sqlite":
+        counts = _dump_sqlite(folder, timings)
+    else:
+        raise BackupError(f"no backup for {connection.vendor}")
+    # 3. the uploaded files
+    sums = _pack_media(folder, timings)
     # 4. the checkpoints, and the manifest last (a folder without one is incomplete)
     live = checkpoints.default_path()
     if live.exists():
@@ -170,7 +184,7 @@ def backup(target_dir: Path | None = None) -> Path:
     manifest = {
         "created_at": timezone.localtime().isoformat(timespec="seconds"),
         "vendor": connection.vendor,
-        "database": settings_dict["NAME"] if connection.vendor == "postgresql" else "sqlite",
+        "database": connection.settings_dict["NAME"] if connection.vendor == "postgresql" else "sqlite",
         "rows": counts,
         "files": sums,
         "audit_checkpoint": json.loads(checkpoint.line()),
@@ -195,11 +209,8 @@ class RestoreReport:
         return not self.problems
 
 
-def restore(folder: Path, *, media_root: Path | None = None) -> RestoreReport:
-    from . import checkpoints
-    from .audit import verify_chain
-
-    folder = Path(folder)
+def _read_manifest(folder: Path, media_root: Path) -> dict:
+    """The backup's manifest, once the target is known to be empty and of the same vendor."""
     manifest_path = folder / MANIFEST
     if not manifest_path.exists():
         raise BackupError(f"{folder}: no {MANIFEST} (not a backup folder, or an unfinished one)")
@@ -208,60 +219,59 @@ def restore(folder: Path, *, media_root: Path | None = None) -> RestoreReport:
         raise BackupError(f"the backup is of {manifest['vendor']}, the target is {connection.vendor}")
     if connection.introspection.table_names():
         raise BackupError("the target database is not empty: restore only into a new, empty database")
-    media_root = Path(media_root or settings.MEDIA_ROOT)
     if media_root.exists() and any(p.is_file() for p in media_root.rglob("*")):
         raise BackupError(f"{media_root} already holds files: restore into an empty media folder")
-    report = RestoreReport(folder)
+    return manifest
+
+
+def _restore_database(folder: Path, report: RestoreReport) -> None:
     settings_dict = connection.settings_dict
-    if connection.vendor == "postgresql":
-        args, env = _pg_args(settings_dict)
-        connection.close()
-        result = _timed(
-            report.seconds,
-            "database",
-            lambda: subprocess.run(  # noqa: S603 — our own settings, no shell
-                [
-                    _tool("pg_restore"),
-                    "--no-owner",
-                    "--no-privileges",
-                    "--exit-on-error",
-                    "--jobs=2",
-                    *args,
-                    "--dbname",
-                    settings_dict["NAME"],
-                    str(folder / "db.dump"),
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-            ),
-        )
-        if result.returncode:
-            raise BackupError(f"pg_restore failed: {result.stderr.strip()[-2000:]}")
-    else:
-        connection.close()
+    connection.close()
+    if connection.vendor != "postgresql":
         _timed(
             report.seconds, "database", lambda: shutil.copyfile(folder / "db.sqlite3", settings_dict["NAME"])
         )
+        return
+    args, env = _pg_args(settings_dict)
+    result = _timed(
+        report.seconds,
+        "database",
+        lambda: subprocess.run(  # noqa: S603 — our own settings, no shell
+            [
+                _tool("pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--jobs=2",
+                *args,
+                "--dbname",
+                settings_dict["NAME"],
+                str(folder / "db.dump"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        ),
+    )
+    if result.returncode:
+        raise BackupError(f"pg_restore failed: {result.stderr.strip()[-2000:]}")
 
-    def unpack():
-        media_root.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(folder / "media.tar.gz", "r:gz") as tar:
-            for member in tar.getmembers():
-                if not member.isfile() or not member.name.startswith("media/"):
-                    continue
-                member.name = member.name[len("media/") :]
-                tar.extract(member, media_root, filter="data")
 
-    _timed(report.seconds, "media", unpack)
-    saved_checkpoints = folder / "checkpoints.jsonl"
-    live = checkpoints.default_path()
-    if saved_checkpoints.exists() and not live.exists():
-        live.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(saved_checkpoints, live)
+def _unpack_media(folder: Path, media_root: Path) -> None:
+    media_root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(folder / "media.tar.gz", "r:gz") as tar:
+        for member in tar.getmembers():
+            if not member.isfile() or not member.name.startswith("media/"):
+                continue
+            member.name = member.name[len("media/") :]
+            tar.extract(member, media_root, filter="data")
 
-    # --- verification -------------------------------------------------------------------------
-    started = time.monotonic()
+
+def _verify(manifest: dict, report: RestoreReport, media_root: Path, live: Path) -> None:
+    """Rows, files and the audit chain as the manifest says they were at backup time."""
+    from . import checkpoints
+    from .audit import verify_chain
+
     counts = row_counts()
     for table, expected in manifest["rows"].items():
         if counts.get(table) != expected:
@@ -286,5 +296,23 @@ def restore(folder: Path, *, media_root: Path | None = None) -> RestoreReport:
             f"the checkpoint folder knows audit entries up to #{newest.seq} ({newest.at}); the backup "
             f"ends at #{chain.head_seq}: entries after the backup are lost"
         )
+
+
+def restore(folder: Path, *, media_root: Path | None = None) -> RestoreReport:
+    from . import checkpoints
+
+    folder = Path(folder)
+    media_root = Path(media_root or settings.MEDIA_ROOT)
+    manifest = _read_manifest(folder, media_root)
+    report = RestoreReport(folder)
+    _restore_database(folder, report)
+    _timed(report.seconds, "media", lambda: _unpack_media(folder, media_root))
+    saved_checkpoints = folder / "checkpoints.jsonl"
+    live = checkpoints.default_path()
+    if saved_checkpoints.exists() and not live.exists():
+        live.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(saved_checkpoints, live)
+    started = time.monotonic()
+    _verify(manifest, report, media_root, live)
     report.seconds["verify"] = round(time.monotonic() - started, 2)
     return report

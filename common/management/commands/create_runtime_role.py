@@ -87,42 +87,9 @@ class Command(BaseCommand):
                 cursor.execute(f"{verb} ROLE {quoted} {login} {attributes} PASSWORD %s", [password])
             else:
                 cursor.execute(f"{verb} ROLE {quoted} {login} {attributes}")
-            cursor.execute(
-                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE pg_get_userbyid(c.relowner) = %s "
-                "AND n.nspname NOT IN ('pg_catalog', 'information_schema')",
-                [role],
-            )
-            owned = [name for (name,) in cursor.fetchall()]
-            if owned:
-                raise CommandError(
-                    f"{role!r} owns {owned[:5]}: the runtime role must own nothing "
-                    "(reassign them to the owner)."
-                )
-            schema = "public"
-            cursor.execute(f"GRANT CONNECT ON DATABASE {connection.ops.quote_name(database)} TO {quoted}")
-            cursor.execute(f"GRANT USAGE ON SCHEMA {schema} TO {quoted}")
-            cursor.execute(f"REVOKE CREATE ON SCHEMA {schema} FROM {quoted}")
-            cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {quoted}")
-            cursor.execute(
-                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {quoted}"
-            )
-            cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {quoted}")
-            for table in READ_ONLY_TABLES:
-                cursor.execute(
-                    f"REVOKE INSERT, UPDATE, DELETE ON {connection.ops.quote_name(table)} FROM {quoted}"
-                )
-            for table, allowed in audit_grants().items():
-                name = connection.ops.quote_name(table)
-                cursor.execute(f"REVOKE ALL ON {name} FROM {quoted}")
-                cursor.execute(f"GRANT {', '.join(sorted(allowed))} ON {name} TO {quoted}")
-            for table, allowed in audit_grants().items():
-                held = privileges(cursor, role, table)
-                if held != allowed:
-                    raise CommandError(
-                        f"{role!r} holds {sorted(held)} on {table}, expected exactly {sorted(allowed)} "
-                        "(a grant to PUBLIC or to a role it inherits from? revoke it)."
-                    )
+            self._refuse_owned(cursor, role)
+            self._grant(cursor, connection, quoted, database)
+            self._check_audit_grants(cursor, role)
         for table, allowed in audit_grants().items():
             self.stdout.write(f"{role} on {table}: {', '.join(sorted(allowed))}")
         self.stdout.write(
@@ -131,6 +98,48 @@ class Command(BaseCommand):
                 f"(owner of the tables: {owner})"
             )
         )
+
+    @staticmethod
+    def _refuse_owned(cursor, role: str) -> None:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE pg_get_userbyid(c.relowner) = %s "
+            "AND n.nspname NOT IN ('pg_catalog', 'information_schema')",
+            [role],
+        )
+        owned = [name for (name,) in cursor.fetchall()]
+        if owned:
+            raise CommandError(
+                f"{role!r} owns {owned[:5]}: the runtime role must own nothing (reassign them to the owner)."
+            )
+
+    @staticmethod
+    def _grant(cursor, connection, quoted: str, database: str, schema: str = "public") -> None:
+        """Read and write the portal's tables, read only the read-only ones, the audit tables as listed."""
+        cursor.execute(f"GRANT CONNECT ON DATABASE {connection.ops.quote_name(database)} TO {quoted}")
+        cursor.execute(f"GRANT USAGE ON SCHEMA {schema} TO {quoted}")
+        cursor.execute(f"REVOKE CREATE ON SCHEMA {schema} FROM {quoted}")
+        cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {quoted}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {quoted}")
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {quoted}")
+        for table in READ_ONLY_TABLES:
+            cursor.execute(
+                f"REVOKE INSERT, UPDATE, DELETE ON {connection.ops.quote_name(table)} FROM {quoted}"
+            )
+        for table, allowed in audit_grants().items():
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"REVOKE ALL ON {name} FROM {quoted}")
+            cursor.execute(f"GRANT {', '.join(sorted(allowed))} ON {name} TO {quoted}")
+
+    @staticmethod
+    def _check_audit_grants(cursor, role: str) -> None:
+        for table, allowed in audit_grants().items():
+            held = privileges(cursor, role, table)
+            if held != allowed:
+                raise CommandError(
+                    f"{role!r} holds {sorted(held)} on {table}, expected exactly {sorted(allowed)} "
+                    "(a grant to PUBLIC or to a role it inherits from? revoke it)."
+                )
 
     def _password(self, options) -> str | None:
         if options["password_env"]:
