@@ -433,22 +433,47 @@ def change_deem_accepted(*, change: ContractChange, today: dt.date) -> ContractC
         change = _claim(change, ChangeStatus.DEEMED, answered_at=clock.now())
     except ConcurrentChange:
         return None
-    _apply(change, None)
-    log_action(
-        "contract_change.deemed",
-        obj=change,
-        changes={"status": ["proposed", "deemed"], "answer_due_on": change.answer_due_on.isoformat()},
-    )
+    # The setting may no longer fit (changed meanwhile, now invalid): the change is still accepted by
+    # silence, the setting is left as it is and the reason recorded for the parties to settle in writing.
+    not_applied = ""
+    try:
+        with transaction.atomic():
+            _apply(change, None)
+    except ServiceError as exc:
+        not_applied = "；".join(_messages(exc))
+        change.applied = {
+            "setting": change.setting,
+            "label": setting_label(change.setting),
+            "error": not_applied,
+        }
+        ContractChange.objects.filter(pk=change.pk).update(applied=change.applied)
+    changes = {"status": ["proposed", "deemed"], "answer_due_on": change.answer_due_on.isoformat()}
+    if not_applied:
+        changes["not_applied"] = not_applied
+    log_action("contract_change.deemed", obj=change, changes=changes)
+    if not change.setting:
+        effect = ""
+    elif not_applied:
+        effect = (
+            f"{setting_label(change.setting)} 未能自动修改为 {change.new_value}：{not_applied}"
+            "请双方书面确认后在合同设置中处理。"
+        )
+    else:
+        effect = f"{setting_label(change.setting)} 已改为 {change.new_value}。"
     for party in (Party.CLIENT, Party.VENDOR):
         notify(
             party_recipients(change.contract, party),
             title=f"合同变更“{change.title}”逾期未答复，视为同意（答复期限 {change.answer_due_on:%Y-%m-%d}）",
-            body="按合同第六条，另一方未在期限内答复，视为同意变更。"
-            + (f"{setting_label(change.setting)} 已改为 {change.new_value}。" if change.setting else ""),
+            body="按合同第六条，另一方未在期限内答复，视为同意变更。" + effect,
             url=_change_url(change),
             kind="contract_change.deemed",
         )
     return change
+
+
+def setting_not_applied(change: ContractChange) -> str:
+    """Why an accepted change's setting was left as it was (empty when applied or not a setting)."""
+    return (change.applied or {}).get("error", "")
 
 
 def recompute_pending_changes() -> int:

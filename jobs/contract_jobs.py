@@ -24,7 +24,7 @@ JOB = "jobs.contract_changes"
 def contract_changes() -> str:
     today = clock.today()
     computed = svc.recompute_pending_changes()
-    deemed = sent = pending = 0
+    deemed = sent = pending = not_applied = 0
     open_changes = ContractChange.objects.filter(status=ChangeStatus.PROPOSED).select_related("contract")
     for change in open_changes.order_by("pk"):
         if change.answer_due_on is None:
@@ -32,7 +32,9 @@ def contract_changes() -> str:
             calendar_pending(JOB, today, CalendarNotLoaded(change.due_pending_year))
             continue
         if today > change.answer_due_on:
-            deemed += svc.change_deem_accepted(change=change, today=today) is not None
+            accepted = svc.change_deem_accepted(change=change, today=today)
+            deemed += accepted is not None
+            not_applied += bool(accepted and svc.setting_not_applied(accepted))
         elif today == change.answer_due_on:
             answering = other_party(change.party)
             sent += remind_once(
@@ -47,6 +49,8 @@ def contract_changes() -> str:
                 due_on=change.answer_due_on,
             )
     summary = f"{deemed} changes deemed accepted, {sent} reminders"
+    if not_applied:
+        summary += f", {not_applied} settings not applied (reason on the change)"
     if computed:
         summary += f", {computed} deadlines computed"
     if pending:

@@ -162,3 +162,31 @@ def test_pages_propose_and_answer(world, client):
     assert world.contract.signoff_due_workdays == 2
     client.force_login(world.engineer)
     assert "签署期限改为 2 个工作日" in client.get(reverse("contracts:changes")).content.decode()
+
+
+def test_deemed_change_whose_setting_no_longer_fits_is_recorded_and_the_job_goes_on(world, client):
+    """The SLA target changed after the proposal: the respond time would now exceed the resolve time.
+    The change is still deemed accepted (第六条), the setting is left as it is with the reason, both
+    parties are told, and the next proposal is deemed accepted and applied in the same run."""
+    stale = propose(world, actor=world.pm, setting="sla:urgent:respond", new_value="3 小时")
+    fine = propose(world, actor=world.pm, title="驻场 3 名", setting="min_engineers_on_site", new_value="3")
+    world.contract.sla_targets.filter(priority="urgent").update(resolve_amount=2, resolve_unit="hour")
+    with clock.frozen_at(at(dt.date(2023, 3, 9), 8)):
+        summary = contract_changes()
+    assert summary.startswith("2 changes deemed accepted")
+    assert "1 settings not applied" in summary
+    stale.refresh_from_db()
+    fine.refresh_from_db()
+    assert stale.status == fine.status == ChangeStatus.DEEMED
+    assert stale.applied_at is None and "响应时限不能长于解决时限" in stale.applied["error"]
+    target = world.contract.sla_targets.get(priority="urgent")
+    assert (target.respond_amount, target.respond_unit) != (3, "hour")
+    world.contract.refresh_from_db()
+    assert world.contract.min_engineers_on_site == 3 and fine.applied["after"] == "3"
+    entry = AuditEntry.objects.filter(action="contract_change.deemed", object_id=str(stale.pk)).get()
+    assert "响应时限不能长于解决时限" in entry.changes["not_applied"]
+    notices = world.bureau_admin.notifications.filter(kind="contract_change.deemed")
+    assert "未能自动修改" in notices.get(title__contains=stale.title).body
+    client.force_login(world.bureau_admin)
+    page = client.get(reverse("contracts:change_detail", args=[stale.pk])).content.decode()
+    assert 'data-testid="change-not-applied"' in page and "响应时限不能长于解决时限" in page
