@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from common import clock
 from common.errors import ServiceError
 from common.models import AuditEntry
@@ -15,6 +16,7 @@ from tickets import services, support
 from tickets.models import Status, SupportMode
 from tickets.required_by_tasks import required_by_due
 
+from ..factories import make_user
 from .helpers import advance, at, submit
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +123,55 @@ def test_engineer_records_a_session_through_the_page(world, client):
     assert ticket.support_sessions.get().minutes == 40
     bad = client.post(reverse("tickets:support", args=[ticket.pk]), {"support-mode": "remote"})
     assert bad.status_code == 200 and "support-work_done" in bad.content.decode()
+
+
+def test_pm_records_an_engineers_session_on_the_request_and_the_list(world, client):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    client.force_login(world.pm)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert 'name="support-person"' in page and world.engineer.display_name in page
+    data = {
+        "support-person": world.engineer.pk,
+        "support-mode": "onsite",
+        "support-started_at": "2023-03-07T09:00",
+        "support-minutes": "60",
+        "support-work_done": "现场更换读卡器。",
+    }
+    with clock.frozen_at(at(2023, 3, 7, 12, 0)):
+        assert client.post(reverse("tickets:support", args=[ticket.pk]), data).status_code == 302
+        system = {**data, "support-scope": world.contract.scopes.first().pk}
+        assert client.post(reverse("tickets:support_add"), system).status_code == 302
+
+    sessions = list(support.support_list(world.pm, world.contract))
+    assert len(sessions) == 2 and {s.person for s in sessions} == {world.engineer}
+    assert {s.recorded_by for s in sessions} == {world.pm}
+    entry = AuditEntry.objects.filter(action="support.record").latest("id")
+    assert entry.actor == world.pm and entry.changes["person"] == world.engineer.username
+    assert world.engineer.notifications.filter(kind="support.record").count() == 2
+
+
+def test_an_engineer_records_only_their_own_sessions(world, client):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    other = make_user(Role.ENGINEER, username="eng_other")
+    with pytest.raises(ServiceError, match="项目经理"):
+        _session(world, ticket, person=other)
+    with pytest.raises(ServiceError, match="乙方人员"):
+        _session(world, ticket, actor=world.pm, person=world.dept_head)
+    client.force_login(world.engineer)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert 'name="support-mode"' in page and 'name="support-person"' not in page
+    with clock.frozen_at(at(2023, 3, 7, 12, 0)):
+        client.post(
+            reverse("tickets:support", args=[ticket.pk]),
+            {
+                "support-person": other.pk,
+                "support-mode": "remote",
+                "support-started_at": "2023-03-07T09:00",
+                "support-minutes": "30",
+                "support-work_done": "x",
+            },
+        )
+    assert ticket.support_sessions.get().person == world.engineer  # the field is ignored: their own
 
 
 # --- item 2: the bureau's required-by date ------------------------------------------------------
