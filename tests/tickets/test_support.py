@@ -279,3 +279,21 @@ def test_head_sets_it_through_the_page(world, client):
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.required_by.due_on == dt.date(2023, 3, 10)
+
+
+def test_required_by_shows_in_the_request_list_and_late_when_missed(world, client):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    other = advance(world, submit(world), Status.IN_PROGRESS)
+    _required(world, ticket)  # Friday 2023-03-10
+    client.force_login(world.dept_head)
+    with clock.frozen_at(at(2023, 3, 9, 9, 0)):
+        page = client.get(reverse("tickets:list")).content.decode()
+    assert page.count('data-testid="required-by-list"') == 1 and "2023-03-10" in page
+    assert "已逾期" not in page
+    with clock.frozen_at(at(2023, 3, 11, 9, 0)):
+        page = client.get(reverse("tickets:list")).content.decode()
+        detail = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    row = page.split('data-testid="required-by-list"')[1].split("</td>")[0]
+    assert "已逾期" in row
+    assert 'data-testid="required-by"' in detail and "已逾期" in detail
+    assert other.number in page
