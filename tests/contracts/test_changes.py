@@ -2,8 +2,10 @@
 party's answer, deemed acceptance by the job, settings applied with a link to the change."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from common import clock
@@ -190,3 +192,45 @@ def test_deemed_change_whose_setting_no_longer_fits_is_recorded_and_the_job_goes
     client.force_login(world.bureau_admin)
     page = client.get(reverse("contracts:change_detail", args=[stale.pk])).content.decode()
     assert 'data-testid="change-not-applied"' in page and "响应时限不能长于解决时限" in page
+
+
+def _pdf(name):
+    return SimpleUploadedFile(name, b"%PDF-1.4 change", content_type="application/pdf")
+
+
+def test_a_proposal_carries_several_attachments_shown_and_downloaded(world, client):
+    client.force_login(world.pm)
+    form = client.get(reverse("contracts:changes")).content.decode()
+    assert re.search(r'<input type="file" name="attachments"[^>]* multiple', form)
+    with clock.frozen_at(at(dt.date(2023, 3, 1))):
+        response = client.post(
+            reverse("contracts:change_propose"),
+            {
+                "title": "增加社保卡业务系统巡检",
+                "text": "见报价与方案。",
+                "delivered_on": "2023-03-01",
+                "document": _pdf("request.pdf"),
+                "attachments": [_pdf("quotation.pdf"), _pdf("plan.pdf")],
+            },
+        )
+    assert response.status_code == 302
+    change = world.contract.changes.get()
+    assert [a.name for a in change.attachments.all()] == ["quotation.pdf", "plan.pdf"]
+    entry = AuditEntry.objects.get(action="contract_change.propose")
+    assert entry.changes["attachments"] == ["quotation.pdf", "plan.pdf"]
+    client.force_login(world.bureau_admin)
+    page = client.get(reverse("contracts:change_detail", args=[change.pk])).content.decode()
+    assert 'data-testid="change-attachments"' in page and "quotation.pdf" in page and "plan.pdf" in page
+    attachment = change.attachments.get(name="plan.pdf")
+    download = client.get(reverse("contracts:document", args=["change_attachment", attachment.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="export.file", changes__kind="change_attachment").exists()
+
+
+def test_attachments_are_checked_and_limited(world):
+    with pytest.raises(ServiceError, match="最多 10 个"):
+        propose(world, attachments=[_pdf(f"a{n}.pdf") for n in range(11)])
+    bad = SimpleUploadedFile("macro.exe", b"MZ", content_type="application/octet-stream")
+    with pytest.raises(ServiceError, match=r"macro\.exe"):
+        propose(world, attachments=[_pdf("ok.pdf"), bad])
+    assert not world.contract.changes.exists()
