@@ -11,6 +11,7 @@ from common import clock
 from common.errors import ServiceError
 from common.models import AuditEntry
 from jobs.models import Reminder
+from reports import services as report_services
 from reports.selectors import statistics, weekly_figures
 from tickets import services, support
 from tickets.models import Status, SupportMode
@@ -236,7 +237,7 @@ def test_reminded_once_before_and_once_when_missed(world):
     assert state.late and not state.met
 
 
-def test_met_when_resolved_in_time_and_counted_in_the_week(world):
+def test_met_when_resolved_in_time_and_counted_in_the_week(world, client):
     ticket = advance(world, submit(world), Status.IN_PROGRESS)
     _required(world, ticket)
     late = advance(world, submit(world), Status.IN_PROGRESS)
@@ -249,6 +250,18 @@ def test_met_when_resolved_in_time_and_counted_in_the_week(world):
     assert figures["required_by"]["met"] == 1
     assert figures["required_by"]["missed"] == 1
     assert figures["required_by"]["missed_numbers"] == [late.number]
+    # and in the report itself: drafted, published (frozen), shown on its page
+    with clock.frozen_at(at(2023, 3, 10, 15, 0)):
+        report, _ = report_services.weekly_draft(contract=world.contract, day=dt.date(2023, 3, 6))
+    with clock.frozen_at(at(2023, 3, 13, 9, 0)):
+        report = report_services.weekly_update(
+            report=report, actor=world.pm, version=None, summary="本周小结", next_week_plan="下周计划"
+        )
+        report_services.weekly_publish(report=report, actor=world.pm)
+    client.force_login(world.bureau_admin)
+    page = client.get(reverse("reports:weekly_detail", args=[report.pk])).content.decode()
+    card = page.split('data-testid="fig-required-by"')[1].split("</div></div></div>")[0]
+    assert "到期 2 件：按时完成 1 件，逾期 1 件" in card and late.number in card
 
 
 def test_reminder_pending_when_the_calendar_year_is_not_loaded(world, client):
