@@ -37,29 +37,22 @@ def contract_changes() -> str:
     today = clock.today()
     computed = svc.recompute_pending_changes()
     deemed = sent = pending = not_applied = 0
+    failed = []
     open_changes = ContractChange.objects.filter(status=ChangeStatus.PROPOSED).select_related("contract")
     for change in open_changes.order_by("pk"):
         if change.answer_due_on is None:
             pending += 1
             calendar_pending(JOB, today, CalendarNotLoaded(change.due_pending_year))
             continue
-        if today > change.answer_due_on:
-            accepted = svc.change_deem_accepted(change=change, today=today)
-            deemed += accepted is not None
-            not_applied += bool(accepted and svc.setting_not_applied(accepted))
-        elif today == change.answer_due_on:
-            answering = other_party(change.party)
-            sent += remind_once(
-                job=JOB,
-                key=f"change-{change.pk}:{change.answer_due_on}",
-                recipients=svc.party_recipients(change.contract, answering),
-                title=f"今天是答复合同变更“{change.title}”的最后一天",
-                body=f"{Party(change.party).label}于 {change.delivered_on:%Y-%m-%d} 送达书面请求；"
-                "按合同第六条，逾期未答复视为同意。",
-                url=reverse("contracts:change_detail", args=[change.pk]),
-                subject=change.number,
-                due_on=change.answer_due_on,
-            )
+        try:  # one change that fails (each is its own transaction) must not hold up the others
+            if today > change.answer_due_on:
+                accepted = svc.change_deem_accepted(change=change, today=today)
+                deemed += accepted is not None
+                not_applied += bool(accepted and svc.setting_not_applied(accepted))
+            elif today == change.answer_due_on:
+                sent += _remind_last_day(change)
+        except Exception as exc:
+            failed.append(f"{change.number}: {exc!r}")
     summary = f"{deemed} changes deemed accepted, {sent} reminders"
     if not_applied:
         summary += f", {not_applied} settings not applied (reason on the change)"
@@ -67,7 +60,23 @@ def contract_changes() -> str:
         summary += f", {computed} deadlines computed"
     if pending:
         summary += f", {pending} pending a calendar year"
+    if failed:  # the others are done; the run is marked failed on the jobs page, with which and why
+        raise RuntimeError(f"{summary}; {len(failed)} failed: " + "; ".join(failed))
     return summary
+
+
+def _remind_last_day(change: ContractChange) -> bool:
+    return remind_once(
+        job=JOB,
+        key=f"change-{change.pk}:{change.answer_due_on}",
+        recipients=svc.party_recipients(change.contract, other_party(change.party)),
+        title=f"今天是答复合同变更“{change.title}”的最后一天",
+        body=f"{Party(change.party).label}于 {change.delivered_on:%Y-%m-%d} 送达书面请求；"
+        "按合同第六条，逾期未答复视为同意。",
+        url=reverse("contracts:change_detail", args=[change.pk]),
+        subject=change.number,
+        due_on=change.answer_due_on,
+    )
 
 
 contract_changes_task = scheduled_task(JOB)(contract_changes)

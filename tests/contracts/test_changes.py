@@ -14,7 +14,8 @@ from common.models import AuditEntry
 from contracts import agreement_services as svc
 from contracts.agreement import ChangeStatus
 from jobs.contract_jobs import contract_changes
-from jobs.models import Reminder
+from jobs.models import JobRun, Reminder
+from jobs.runner import run_job
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +235,29 @@ def test_attachments_are_checked_and_limited(world):
     with pytest.raises(ServiceError, match=r"macro\.exe"):
         propose(world, attachments=[_pdf("ok.pdf"), bad])
     assert not world.contract.changes.exists()
+
+
+def test_an_unexpected_failure_on_one_change_does_not_hold_up_the_others(world, monkeypatch):
+    first = propose(world, actor=world.pm, title="第一项")
+    second = propose(world, actor=world.pm, title="第二项", setting="min_engineers_on_site", new_value="3")
+    real = svc.change_deem_accepted
+
+    def flaky(*, change, today):
+        if change.pk == first.pk:
+            raise RuntimeError("database hiccup")
+        return real(change=change, today=today)
+
+    monkeypatch.setattr(svc, "change_deem_accepted", flaky)
+    with (
+        clock.frozen_at(at(dt.date(2023, 3, 9), 8)),
+        pytest.raises(RuntimeError, match=rf"1 changes deemed accepted.*1 failed: {first.number}.*hiccup"),
+    ):
+        run_job("jobs.contract_changes", contract_changes)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == ChangeStatus.PROPOSED and second.status == ChangeStatus.DEEMED
+    run = JobRun.objects.get(job="jobs.contract_changes")
+    assert run.outcome == JobRun.Outcome.FAILED and first.number in run.error
+    monkeypatch.undo()
+    with clock.frozen_at(at(dt.date(2023, 3, 10), 8)):  # the next run catches it up
+        assert contract_changes().startswith("1 changes deemed accepted")
