@@ -384,6 +384,22 @@ def build() -> dict:
             {"name": "tickets", "description": "服务请求与服务内容确认表"},
         ],
         "paths": {
+            "/": {
+                "get": {
+                    "operationId": "getIndex",
+                    "summary": "接口索引：本文档与说明页的地址（公开，无需令牌，不含数据）",
+                    "tags": [],
+                    "parameters": [],
+                    "responses": {
+                        "200": {
+                            "description": "索引",
+                            "content": {"application/json": {"schema": _ref("Index")}},
+                        },
+                        "405": ERRORS["405"],
+                    },
+                    "security": [],
+                }
+            },
             "/contracts/": _get(
                 "listContracts",
                 "合同列表（财务、局信息化管理员、项目经理、局系统账户）",

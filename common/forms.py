@@ -1,4 +1,4 @@
-"""The audit log's search form, shared by the auditor's list and its export."""
+"""The audit log's search form, shared by the auditor's list and its export; a field for several files."""
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -71,3 +71,21 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:30]}
                 )
         return super()._check_values(value)  # type: ignore[misc]  # private in django-stubs
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (``<input type=file multiple>``): cleans to a list, empty if none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []

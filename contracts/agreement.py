@@ -105,6 +105,27 @@ class ContractChange(models.Model):
         return self.status == ChangeStatus.PROPOSED
 
 
+class ContractChangeAttachment(models.Model):
+    """A further document of a written change (第六条) besides the scanned request: a quotation, a plan,
+    the pages of a revised annex. Added with the proposal; kept like the request itself."""
+
+    change = models.ForeignKey(ContractChange, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("附件"), upload_to="contracts/changes/%Y/%m/", validators=[DOCUMENTS])
+    name = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
+
+    class Meta:
+        ordering = ["change", "id"]
+        verbose_name = _("合同变更附件")
+        verbose_name_plural = _("合同变更附件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ConfidentialityUndertaking(models.Model):
     """保密承诺书 signed by one vendor person who touches the bureau's data (第五条)."""
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import MultipleFileField
+
 from .agreement import IncidentKind, Party, TerminationBasis
 from .agreement_services import setting_choices, vendor_people
 from .forms import DATE_INPUT
@@ -15,6 +17,11 @@ class ChangeForm(forms.Form):
     text = forms.CharField(label=_("变更内容"), widget=TEXTAREA, max_length=5000)
     delivered_on = forms.DateField(label=_("书面请求送达日"), widget=DATE_INPUT)
     document = forms.FileField(label=_("书面请求（扫描件）"), required=False)
+    attachments = MultipleFileField(
+        label=_("其他附件"),
+        required=False,
+        help_text=_("可多选：报价、方案、修订的附件页等（PDF、图片或 Word，最多 10 个）。"),
+    )
     setting = forms.ChoiceField(label=_("涉及的合同设置"), required=False)
     new_value = forms.CharField(
         label=_("新值"),

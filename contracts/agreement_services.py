@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -27,6 +28,7 @@ from .agreement import (
     ConfidentialityUndertaking,
     ContactChange,
     ContractChange,
+    ContractChangeAttachment,
     ContractIncident,
     IncidentKind,
     Party,
@@ -190,6 +192,9 @@ UNIT_WORDS = {
 }
 
 
+MAX_CHANGE_ATTACHMENTS = 10  # files besides the scanned request; each within the upload size limit
+
+
 def setting_choices() -> list[tuple[str, str]]:
     choices = [("", "（不涉及门户中的设置）")]
     for name in CHANGEABLE_FIELDS:
@@ -293,10 +298,14 @@ def change_propose(
     document=None,
     setting: str = "",
     new_value: str = "",
+    attachments=(),
 ) -> ContractChange:
     party = party_of(actor)
     if party is None:
         raise TransitionNotAllowed("只有局信息化管理员（甲方）或项目经理（乙方）可以代表本方提出合同变更。")
+    attachments = [f for f in attachments if f]
+    if len(attachments) > MAX_CHANGE_ATTACHMENTS:
+        raise ServiceError({"attachments": [f"附件最多 {MAX_CHANGE_ATTACHMENTS} 个。"]})
     if delivered_on > clock.today():
         raise ServiceError({"delivered_on": ["送达日不能晚于今天：请在书面请求送达对方后登记。"]})
     if setting:
@@ -317,6 +326,17 @@ def change_propose(
     )
     change.full_clean()
     change.save()
+    names = []
+    for upload in attachments:
+        row = ContractChangeAttachment(
+            change=change, file=upload, name=(upload.name or "")[-200:], uploaded_by=actor
+        )
+        try:
+            row.full_clean()
+        except ValidationError as exc:
+            raise ServiceError({"attachments": [f"{row.name}：{'；'.join(_messages(exc))}"]}) from exc
+        row.save()
+        names.append(row.name)
     log_action(
         "contract_change.propose",
         actor=actor,
@@ -329,6 +349,7 @@ def change_propose(
             "new_value": change.new_value,
             "delivered_on": delivered_on.isoformat(),
             "answer_due_on": change.answer_due_on.isoformat() if change.answer_due_on else "待定",
+            "attachments": names,
         },
     )
     due = f"{change.answer_due_on:%Y-%m-%d}" if change.answer_due_on else "待定（工作日历未加载）"
@@ -433,22 +454,47 @@ def change_deem_accepted(*, change: ContractChange, today: dt.date) -> ContractC
         change = _claim(change, ChangeStatus.DEEMED, answered_at=clock.now())
     except ConcurrentChange:
         return None
-    _apply(change, None)
-    log_action(
-        "contract_change.deemed",
-        obj=change,
-        changes={"status": ["proposed", "deemed"], "answer_due_on": change.answer_due_on.isoformat()},
-    )
+    # The setting may no longer fit (changed meanwhile, now invalid): the change is still accepted by
+    # silence, the setting is left as it is and the reason recorded for the parties to settle in writing.
+    not_applied = ""
+    try:
+        with transaction.atomic():
+            _apply(change, None)
+    except ServiceError as exc:
+        not_applied = "；".join(_messages(exc))
+        change.applied = {
+            "setting": change.setting,
+            "label": setting_label(change.setting),
+            "error": not_applied,
+        }
+        ContractChange.objects.filter(pk=change.pk).update(applied=change.applied)
+    changes = {"status": ["proposed", "deemed"], "answer_due_on": change.answer_due_on.isoformat()}
+    if not_applied:
+        changes["not_applied"] = not_applied
+    log_action("contract_change.deemed", obj=change, changes=changes)
+    if not change.setting:
+        effect = ""
+    elif not_applied:
+        effect = (
+            f"{setting_label(change.setting)} 未能自动修改为 {change.new_value}：{not_applied}"
+            "请双方书面确认后在合同设置中处理。"
+        )
+    else:
+        effect = f"{setting_label(change.setting)} 已改为 {change.new_value}。"
     for party in (Party.CLIENT, Party.VENDOR):
         notify(
             party_recipients(change.contract, party),
             title=f"合同变更“{change.title}”逾期未答复，视为同意（答复期限 {change.answer_due_on:%Y-%m-%d}）",
-            body="按合同第六条，另一方未在期限内答复，视为同意变更。"
-            + (f"{setting_label(change.setting)} 已改为 {change.new_value}。" if change.setting else ""),
+            body="按合同第六条，另一方未在期限内答复，视为同意变更。" + effect,
             url=_change_url(change),
             kind="contract_change.deemed",
         )
     return change
+
+
+def setting_not_applied(change: ContractChange) -> str:
+    """Why an accepted change's setting was left as it was (empty when applied or not a setting)."""
+    return (change.applied or {}).get("error", "")
 
 
 def recompute_pending_changes(*, actor=None) -> int:
@@ -477,6 +523,10 @@ def fill_pending_changes(*, year: int, actor=None) -> int:
 
 def changes_for(contract: Contract):
     return ContractChange.objects.filter(contract=contract).select_related("proposed_by", "answered_by")
+
+
+def change_attachments(change: ContractChange):
+    return change.attachments.select_related("uploaded_by")
 
 
 def is_accepted(change: ContractChange) -> bool:

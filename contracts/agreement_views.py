@@ -26,6 +26,7 @@ from .agreement import (
     ConfidentialityUndertaking,
     ContactChange,
     ContractChange,
+    ContractChangeAttachment,
     Party,
     TerminationNotice,
     TerminationStatus,
@@ -128,6 +129,7 @@ def _change_page(request, change: ContractChange, form=None, status=200):
         "contracts/agreement/change_detail.html",
         {
             "change": change,
+            "attachments": svc.change_attachments(change),
             "form": (form or AnswerForm()) if can_answer else None,
             "can_withdraw": change.is_open and party == change.party,
             "setting_label": svc.setting_label(change.setting) if change.setting else "",
@@ -393,6 +395,7 @@ def contact_add(request):
 
 DOCUMENTS = {
     "change": (ContractChange, "document", "contracts.view_contractchange"),
+    "change_attachment": (ContractChangeAttachment, "file", "contracts.view_contractchange"),
     "undertaking": (ConfidentialityUndertaking, "document", "contracts.view_confidentialityundertaking"),
     "termination": (TerminationNotice, "document", "contracts.view_terminationnotice"),
     "contact": (ContactChange, "document", "contracts.view_contactchange"),

@@ -115,6 +115,7 @@ CONTRACT_SECTIONS = [
             "breach_penalty_ratio",
             "termination_notice_days",
             "early_termination_penalty_ratio",
+            "termination_remind_workdays",
         ],
     ),
 ]

@@ -205,6 +205,14 @@ class Contract(models.Model):
         default=Decimal("10"),
         validators=PERCENT,
     )
+    termination_remind_workdays = models.PositiveSmallIntegerField(
+        _("解除/终止生效前提醒（工作日）"),
+        default=5,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "解除/终止生效日前第 N 个工作日提醒双方（提前终止尚未确认的，同时催对方确认）；0 表示生效日当天。"
+        ),
+    )
 
     created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -429,6 +437,7 @@ from .agreement import (  # noqa: E402
     ConfidentialityUndertaking,
     ContactChange,
     ContractChange,
+    ContractChangeAttachment,
     ContractIncident,
     Party,
     TerminationNotice,
@@ -441,6 +450,7 @@ __all__ = [
     "ContactChange",
     "Contract",
     "ContractChange",
+    "ContractChangeAttachment",
     "ContractIncident",
     "Party",
     "Priority",

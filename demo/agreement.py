@@ -128,6 +128,7 @@ def _load_2023(ctx) -> None:
             text="医保中心迁址，驻场工程师每周二到医保中心现场服务半天。",
             delivered_on=d(2023, 9, 4),
             document=_pdf("change-2023-09.pdf"),
+            attachments=[_pdf("change-2023-09-site-plan.pdf"), _pdf("change-2023-09-schedule.pdf")],
         )
     with clock.frozen_at(_at(d(2023, 9, 6), 11)):
         svc.change_answer(change=agreed, actor=pm, agree=True, answer="同意，自 9 月 12 日起执行。")

@@ -180,4 +180,7 @@ annual_initialization_task = scheduled_task("jobs.annual_initialization")(annual
 calendar_next_year_task = scheduled_task("jobs.calendar_next_year")(calendar_next_year)
 audit_checkpoint_task = scheduled_task("jobs.audit_checkpoint")(audit_checkpoint)
 
-from .contract_jobs import contract_changes_task  # noqa: E402,F401  (issue 18: registers the job)
+from .contract_jobs import (  # noqa: E402,F401  (issue 18: registers the jobs)
+    contract_changes_task,
+    contract_terminations_task,
+)

@@ -1,7 +1,8 @@
 """Who is on the roster without a signed confidentiality undertaking (第五条, issue 18 item 4).
 
 The job ``rosters.confidentiality_missing`` (daily 08:50, working days only, registered through
-rosters/tasks.py) reminds the PM and the bureau admin once per roster period whose person has no
+rosters/tasks.py) reminds both parties — the PMs, the bureau admins and each party's project contact in
+charge that day (第九条, when they have an account) — once per roster period whose person has no
 undertaking on that contract, from the day the period is entered (current and future periods alike:
 the undertaking should be signed before the person touches the bureau's data). The key names the
 contract, the person and the period's start, so a new period reminds again and a rerun sends nothing.
@@ -11,12 +12,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from accounts.roles import Role
 from common import clock
-from contracts.agreement import ConfidentialityUndertaking
+from contracts.agreement import ConfidentialityUndertaking, Party
+from contracts.agreement_services import party_recipients
 from contracts.calendar import get_calendar
 from contracts.workdays import CalendarNotLoaded
-from jobs.runner import calendar_pending, people, remind_once, scheduled_task
+from jobs.runner import calendar_pending, remind_once, scheduled_task
 
 from .models import RosterEntry
 
@@ -39,14 +40,13 @@ def confidentiality_missing() -> str:
             return "not a working day"
     except CalendarNotLoaded as exc:
         return calendar_pending(JOB, today, exc)
-    recipients = people(Role.PM, Role.BUREAU_ADMIN)
     url = reverse("contracts:undertakings")
     sent = 0
     for entry in entries_without_undertaking(today=today):
         sent += remind_once(
             job=JOB,
             key=f"contract-{entry.contract_id}:person-{entry.person_id}:{entry.start_on}",
-            recipients=recipients,
+            recipients=recipients(entry.contract, today),
             title=f"{entry.person.display_name} 已列入驻场安排（{entry.start_on:%Y-%m-%d} 起），"
             "尚未签署保密承诺书",
             body=f"{entry.contract.number}：按合同第五条，接触甲方数据的乙方人员须签署保密承诺书，"
@@ -56,6 +56,14 @@ def confidentiality_missing() -> str:
             due_on=entry.start_on,
         )
     return f"{sent} missing undertakings reminded"
+
+
+def recipients(contract, today) -> list:
+    """Both parties: the people who act for each and its project contact in charge today."""
+    people = []
+    for party in (Party.VENDOR, Party.CLIENT):
+        people += [p for p in party_recipients(contract, party, today) if p not in people]
+    return people
 
 
 confidentiality_missing_task = scheduled_task(JOB)(confidentiality_missing)

@@ -62,8 +62,10 @@ def support_record(
     if not policy.is_vendor(actor):
         raise TransitionNotAllowed("只有乙方人员可以登记远程/现场支持。")
     person = person or actor
-    if person.role not in {Role.ENGINEER, Role.PM}:
-        raise ServiceError({"person": ["支持人员必须是乙方人员。"]})
+    if person.role not in {Role.ENGINEER, Role.PM} or not person.is_active:
+        raise ServiceError({"person": ["支持人员必须是在岗的乙方人员。"]})
+    if person != actor and actor.role != Role.PM:
+        raise TransitionNotAllowed("只有项目经理可以代他人登记支持；工程师登记本人的支持。")
     if ticket is not None:
         contract = ticket.contract
         scope = scope or ticket.scope
@@ -113,7 +115,26 @@ def support_record(
             "minutes": minutes,
         },
     )
+    if person != actor:
+        notify(
+            [person],
+            title=f"项目经理代您登记了一次{session.get_mode_display()}"
+            f"（{clock.local(started_at):%Y-%m-%d %H:%M}）",
+            body=work_done,
+            url=reverse("tickets:detail", args=[ticket.pk]) if ticket else reverse("tickets:support_list"),
+            kind="support.record",
+        )
     return session
+
+
+def support_people(user):
+    """Whom ``user`` may record a session for besides themself: the PM, any active vendor person;
+    anyone else, nobody (None: the form has no person field)."""
+    from accounts.models import User
+
+    if user.role != Role.PM:
+        return None
+    return User.objects.filter(role__in=[Role.ENGINEER, Role.PM], is_active=True).order_by("role", "username")
 
 
 def recompute_pending_support() -> int:
@@ -266,3 +287,17 @@ def required_by_figures(contract, start: dt.date, end: dt.date, *, as_of: dt.dat
         "missed_numbers": [r.ticket.number for r in missed],
         "open_late": open_late.count(),
     }
+
+
+def mark_required_by(tickets, now=None) -> None:
+    """Put each request's required-by date and whether it is late on ``ticket.required_by_mark`` (for a
+    page of the request list: one query for the page, the list's own query unchanged)."""
+    tickets = list(tickets)
+    rows = {r.ticket_id: r for r in RequiredBy.objects.filter(ticket__in=[t.pk for t in tickets])}
+    for ticket in tickets:
+        row = rows.get(ticket.pk)
+        if row is not None:
+            row.ticket = ticket
+            ticket.required_by_mark = {"due_on": row.due_on, "late": row.is_late(now)}
+        else:
+            ticket.required_by_mark = None

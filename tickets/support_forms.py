@@ -8,6 +8,13 @@ from .models import SupportMode
 
 
 class SupportForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("支持人员"),
+        queryset=None,
+        required=False,
+        empty_label=_("本人"),
+        help_text=_("项目经理可以代驻场或支持工程师登记。"),
+    )
     mode = forms.ChoiceField(label=_("方式"), choices=SupportMode.choices)
     requested_at = forms.DateTimeField(
         label=_("甲方提出时间"),
@@ -21,6 +28,14 @@ class SupportForm(forms.Form):
         label=_("支持内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
+    def __init__(self, *args, people=None, **kwargs):
+        """``people``: whom the user may record for (the PM); None drops the field (an engineer)."""
+        super().__init__(*args, **kwargs)
+        if people is None:
+            del self.fields["person"]
+        else:
+            self.fields["person"].queryset = people
+
 
 class SystemSupportForm(SupportForm):
     """A session for a system rather than a request (the support list page)."""
@@ -30,7 +45,7 @@ class SystemSupportForm(SupportForm):
     def __init__(self, *args, scopes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope"].queryset = scopes
-        self.order_fields(["scope"])
+        self.order_fields(["person", "scope"])
 
 
 class RequiredByForm(forms.Form):

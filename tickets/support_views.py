@@ -30,7 +30,7 @@ def _retry(request, template: str, context: dict, status: int = 200):
 @require_perm("tickets.record_support")
 def ticket_support(request, pk: int):
     ticket = selectors.ticket_for(request.user, pk)
-    form = SupportForm(request.POST, prefix="support")
+    form = SupportForm(request.POST, prefix="support", people=support.support_people(request.user))
     if form.is_valid():
         try:
             support.support_record(
@@ -65,7 +65,9 @@ def _list_context(request, form=None) -> dict:
     qs = support.support_list(request.user, contract) if contract else support.SupportSession.objects.none()
     can_add = request.user.has_perm("tickets.record_support") and contract is not None
     if can_add and form is None:
-        form = SystemSupportForm(prefix="support", scopes=active_scopes(contract))
+        form = SystemSupportForm(
+            prefix="support", scopes=active_scopes(contract), people=support.support_people(request.user)
+        )
     return {
         "contract": contract,
         "page": Paginator(qs, 25).get_page(request.GET.get("page")),
@@ -86,7 +88,12 @@ def support_add(request):
     if contract is None:
         messages.error(request, _("没有可用的合同。"))
         return redirect("tickets:support_list")
-    form = SystemSupportForm(request.POST, prefix="support", scopes=active_scopes(contract))
+    form = SystemSupportForm(
+        request.POST,
+        prefix="support",
+        scopes=active_scopes(contract),
+        people=support.support_people(request.user),
+    )
     if form.is_valid():
         try:
             support.support_record(contract=contract, actor=request.user, **form.cleaned_data)

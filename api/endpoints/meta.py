@@ -49,6 +49,7 @@ def docs(request):
                     "path": "/api" + path,
                     "id": op["operationId"],
                     "summary": op["summary"],
+                    "public": op.get("security") == [],
                     "parameters": [
                         {
                             "name": p["name"],

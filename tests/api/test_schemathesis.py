@@ -58,9 +58,11 @@ def _fuzz(operation, mode, key, counter):
 def test_api_conforms_to_its_schema(api_schema, system_key):
     counter: dict[str, int] = {}
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 7
+    assert len(operations) == 8  # the seven data operations and the public index
     for operation in operations:
         for mode in GenerationMode:
+            if mode == GenerationMode.NEGATIVE and not operation.definition.raw.get("parameters"):
+                continue  # the index takes nothing: there is no invalid input to send it
             _fuzz(operation, mode, system_key, counter)
     assert set(counter) == {op.label for op in operations}
     figures.add("API: schemathesis requests checked against the schema", sum(counter.values()))

@@ -1,13 +1,14 @@
 """Issue 18 in Chromium on the demo data: the PM answers the bureau's open change proposal; the bureau
 admin reads the contacts of a day, the undertakings register with the missing one, the incidents and the
-withdrawn termination; an engineer records remote support on a request; the request shows the bureau's
-required-by date. Strict CSP, no console error."""
+withdrawn termination; the PM records an engineer's remote support on a request; the request shows the
+bureau's required-by date. Strict CSP, no console error."""
 
 import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import User
 from common import clock
 from contracts.agreement import ChangeStatus, ContractChange
 from tickets.models import RequiredBy
@@ -53,13 +54,16 @@ def test_rest_of_the_contract_in_the_browser(demo, strict_page, live_server, log
     page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
     expect(page.get_by_test_id("required-by")).to_contain_text(f"{required.due_on:%Y-%m-%d}")
     page.get_by_test_id("support-card").get_by_text("登记支持").click()
+    engineer = User.objects.get(username="eng1")
+    page.get_by_label("支持人员").select_option(str(engineer.pk))
     page.get_by_label("方式").select_option("remote")
     started = clock.local(clock.now()) - dt.timedelta(minutes=5)
     page.get_by_label("开始时间").fill(f"{started:%Y-%m-%dT%H:%M}")
     page.get_by_label("时长（分钟）").fill("25")
     page.get_by_label("支持内容").fill("远程核对缴费基数参数表。")
     page.get_by_test_id("support-card").get_by_role("button", name="登记").click()
-    expect(page.get_by_test_id("support-rows")).to_contain_text("远程核对缴费基数参数表")
+    row = page.get_by_test_id("support-rows").locator("tr", has_text="远程核对缴费基数参数表")
+    expect(row).to_contain_text(engineer.display_name)
 
     assert page.evaluate("window.__csp") == []
     assert page.errors == []

@@ -23,3 +23,9 @@ def test_demo_has_every_record_of_issue_18():
 
     assert ContractIncident.objects.filter(kind="conditions").exists()
     assert TerminationNotice.objects.filter(status="withdrawn").exists()
+    from django.db.models import F
+
+    from contracts.agreement import ContractChangeAttachment
+
+    assert ContractChangeAttachment.objects.filter(change__status=ChangeStatus.AGREED).count() == 2
+    assert SupportSession.objects.exclude(person=F("recorded_by")).exists()  # the PM for an engineer

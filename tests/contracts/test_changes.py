@@ -2,8 +2,10 @@
 party's answer, deemed acceptance by the job, settings applied with a link to the change."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from common import clock
@@ -12,7 +14,8 @@ from common.models import AuditEntry
 from contracts import agreement_services as svc
 from contracts.agreement import ChangeStatus
 from jobs.contract_jobs import contract_changes
-from jobs.models import Reminder
+from jobs.models import JobRun, Reminder
+from jobs.runner import run_job
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +186,99 @@ def test_loading_the_year_fills_a_pending_answer_deadline_at_once(world):
     assert change.answer_due_on == dt.date(2027, 1, 5) and change.due_pending_year is None
     entry = AuditEntry.objects.filter(action="contract_change.deadline", object_id=str(change.pk)).get()
     assert entry.changes["answer_due_on"] == "2027-01-05"
+
+
+def test_deemed_change_whose_setting_no_longer_fits_is_recorded_and_the_job_goes_on(world, client):
+    """The SLA target changed after the proposal: the respond time would now exceed the resolve time.
+    The change is still deemed accepted (第六条), the setting is left as it is with the reason, both
+    parties are told, and the next proposal is deemed accepted and applied in the same run."""
+    stale = propose(world, actor=world.pm, setting="sla:urgent:respond", new_value="3 小时")
+    fine = propose(world, actor=world.pm, title="驻场 3 名", setting="min_engineers_on_site", new_value="3")
+    world.contract.sla_targets.filter(priority="urgent").update(resolve_amount=2, resolve_unit="hour")
+    with clock.frozen_at(at(dt.date(2023, 3, 9), 8)):
+        summary = contract_changes()
+    assert summary.startswith("2 changes deemed accepted")
+    assert "1 settings not applied" in summary
+    stale.refresh_from_db()
+    fine.refresh_from_db()
+    assert stale.status == fine.status == ChangeStatus.DEEMED
+    assert stale.applied_at is None and "响应时限不能长于解决时限" in stale.applied["error"]
+    target = world.contract.sla_targets.get(priority="urgent")
+    assert (target.respond_amount, target.respond_unit) != (3, "hour")
+    world.contract.refresh_from_db()
+    assert world.contract.min_engineers_on_site == 3 and fine.applied["after"] == "3"
+    entry = AuditEntry.objects.filter(action="contract_change.deemed", object_id=str(stale.pk)).get()
+    assert "响应时限不能长于解决时限" in entry.changes["not_applied"]
+    notices = world.bureau_admin.notifications.filter(kind="contract_change.deemed")
+    assert "未能自动修改" in notices.get(title__contains=stale.title).body
+    client.force_login(world.bureau_admin)
+    page = client.get(reverse("contracts:change_detail", args=[stale.pk])).content.decode()
+    assert 'data-testid="change-not-applied"' in page and "响应时限不能长于解决时限" in page
+
+
+def _pdf(name):
+    return SimpleUploadedFile(name, b"%PDF-1.4 change", content_type="application/pdf")
+
+
+def test_a_proposal_carries_several_attachments_shown_and_downloaded(world, client):
+    client.force_login(world.pm)
+    form = client.get(reverse("contracts:changes")).content.decode()
+    assert re.search(r'<input type="file" name="attachments"[^>]* multiple', form)
+    with clock.frozen_at(at(dt.date(2023, 3, 1))):
+        response = client.post(
+            reverse("contracts:change_propose"),
+            {
+                "title": "增加社保卡业务系统巡检",
+                "text": "见报价与方案。",
+                "delivered_on": "2023-03-01",
+                "document": _pdf("request.pdf"),
+                "attachments": [_pdf("quotation.pdf"), _pdf("plan.pdf")],
+            },
+        )
+    assert response.status_code == 302
+    change = world.contract.changes.get()
+    assert [a.name for a in change.attachments.all()] == ["quotation.pdf", "plan.pdf"]
+    entry = AuditEntry.objects.get(action="contract_change.propose")
+    assert entry.changes["attachments"] == ["quotation.pdf", "plan.pdf"]
+    client.force_login(world.bureau_admin)
+    page = client.get(reverse("contracts:change_detail", args=[change.pk])).content.decode()
+    assert 'data-testid="change-attachments"' in page and "quotation.pdf" in page and "plan.pdf" in page
+    attachment = change.attachments.get(name="plan.pdf")
+    download = client.get(reverse("contracts:document", args=["change_attachment", attachment.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="export.file", changes__kind="change_attachment").exists()
+
+
+def test_attachments_are_checked_and_limited(world):
+    with pytest.raises(ServiceError, match="最多 10 个"):
+        propose(world, attachments=[_pdf(f"a{n}.pdf") for n in range(11)])
+    bad = SimpleUploadedFile("macro.exe", b"MZ", content_type="application/octet-stream")
+    with pytest.raises(ServiceError, match=r"macro\.exe"):
+        propose(world, attachments=[_pdf("ok.pdf"), bad])
+    assert not world.contract.changes.exists()
+
+
+def test_an_unexpected_failure_on_one_change_does_not_hold_up_the_others(world, monkeypatch):
+    first = propose(world, actor=world.pm, title="第一项")
+    second = propose(world, actor=world.pm, title="第二项", setting="min_engineers_on_site", new_value="3")
+    real = svc.change_deem_accepted
+
+    def flaky(*, change, today):
+        if change.pk == first.pk:
+            raise RuntimeError("database hiccup")
+        return real(change=change, today=today)
+
+    monkeypatch.setattr(svc, "change_deem_accepted", flaky)
+    with (
+        clock.frozen_at(at(dt.date(2023, 3, 9), 8)),
+        pytest.raises(RuntimeError, match=rf"1 changes deemed accepted.*1 failed: {first.number}.*hiccup"),
+    ):
+        run_job("jobs.contract_changes", contract_changes)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == ChangeStatus.PROPOSED and second.status == ChangeStatus.DEEMED
+    run = JobRun.objects.get(job="jobs.contract_changes")
+    assert run.outcome == JobRun.Outcome.FAILED and first.number in run.error
+    monkeypatch.undo()
+    with clock.frozen_at(at(dt.date(2023, 3, 10), 8)):  # the next run catches it up
+        assert contract_changes().startswith("1 changes deemed accepted")

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.roles import Role
 from common import clock
 from common.errors import ServiceError
 from common.models import AuditEntry
@@ -15,6 +16,8 @@ from contracts import agreement_services as svc
 from jobs.models import Reminder
 from rosters.confidentiality import confidentiality_missing
 from rosters.services import roster_add
+
+from ..factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +129,39 @@ def test_pm_records_an_undertaking_through_the_page(world, client):
         reverse("contracts:undertaking_add"), {"person": world.engineer.pk, "signed_on": "2023-01-05"}
     )
     assert bad.status_code == 200
+
+
+def test_reminder_also_reaches_both_parties_project_contacts(world):
+    """第九条: notices go to the contact in charge that day — an engineer named the vendor's contact,
+    a department head named the bureau's — besides the PMs and the bureau admins."""
+    contact = make_user(Role.ENGINEER, username="eng_contact")
+    with clock.frozen_at(clock.aware(dt.date(2023, 3, 1), 9, 0)):
+        svc.contact_change(
+            contract=world.contract,
+            actor=world.pm,
+            name="联系人乙",
+            notice_on=dt.date(2023, 3, 1),
+            effective_on=dt.date(2023, 3, 1),
+            user=contact,
+        )
+        svc.contact_change(
+            contract=world.contract,
+            actor=world.bureau_admin,
+            name="联系人甲",
+            notice_on=dt.date(2023, 3, 1),
+            effective_on=dt.date(2023, 3, 6),
+            user=world.dept_head,
+        )
+        roster_add(
+            contract=world.contract,
+            person=world.engineer,
+            position="engineer",
+            start_on=dt.date(2023, 3, 6),
+            end_on=dt.date(2023, 12, 31),
+            actor=world.pm,
+        )
+    with clock.frozen_at(clock.aware(dt.date(2023, 3, 6), 8, 50)):
+        assert confidentiality_missing() == "1 missing undertakings reminded"
+    for person in (contact, world.dept_head, world.pm, world.bureau_admin):
+        assert person.notifications.filter(kind="rosters.confidentiality_missing").count() == 1, person
+    assert not world.engineer.notifications.filter(kind="rosters.confidentiality_missing").exists()

@@ -11,6 +11,8 @@ from common import clock
 from common.errors import ServiceError
 from contracts import agreement_services as svc
 from contracts.agreement import TerminationStatus
+from jobs.contract_jobs import contract_terminations
+from jobs.models import Reminder
 from payments import selectors as pay_selectors
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,46 @@ def test_settlement_counts_the_days_served(world):
     s = svc.termination_settlement(world.contract, "impossible", "client", dt.date(2023, 7, 2))
     assert s["penalty_payer"] == "" and s["served_days"] == 182 and s["period_days"] == 365
     assert Decimal(s["pro_rata_fee"]) == Decimal("299178.08")
+
+
+def _early(world, given_on=dt.date(2023, 11, 1)):
+    with clock.frozen_at(at(given_on)):
+        return svc.termination_give(
+            contract=world.contract,
+            actor=world.pm,
+            basis="early",
+            given_on=given_on,
+            reason="系统迁移至省集中平台",
+        )
+
+
+def test_job_reminds_before_the_effective_date_and_tells_when_it_takes_effect(world):
+    notice = _early(world)  # effective Friday 2023-12-01; the 5th working day before is Friday 11-24
+    assert notice.effective_on == dt.date(2023, 12, 1)
+    with clock.frozen_at(at(dt.date(2023, 11, 23), 8)):
+        assert contract_terminations().startswith("0 terminations approaching reminded")
+    with clock.frozen_at(at(dt.date(2023, 11, 24), 8)):
+        assert contract_terminations().startswith("1 terminations approaching reminded")
+        assert contract_terminations().startswith("0 terminations approaching reminded")
+    asked = world.bureau_admin.notifications.get(kind="jobs.contract_terminations")
+    assert "甲方尚未确认" in asked.title and "2023-12-01" in asked.title
+    assert world.finance.notifications.filter(kind="jobs.contract_terminations").count() == 1
+    with clock.frozen_at(at(dt.date(2023, 12, 4), 8)):  # missed Friday: caught up on Monday
+        assert contract_terminations().endswith("1 taking effect told")
+        assert contract_terminations().endswith("0 taking effect told")
+    told = world.pm.notifications.filter(kind="jobs.contract_terminations").latest("id")
+    assert "已于 2023-12-01 解除/终止" in told.title and "违约金" in told.body
+    assert Reminder.objects.filter(job="jobs.contract_terminations").count() == 2
+
+
+def test_job_reminds_nobody_of_a_withdrawn_notice_and_waits_for_an_unloaded_year(world):
+    notice = _early(world)
+    with clock.frozen_at(at(dt.date(2023, 11, 2))):
+        svc.termination_withdraw(notice=notice, actor=world.pm)
+    with clock.frozen_at(at(dt.date(2023, 11, 24), 8)):
+        assert contract_terminations().startswith("0 terminations approaching reminded, 0 ")
+    world.contract.end_on = dt.date(2027, 12, 31)
+    world.contract.save(update_fields=["end_on"])
+    _early(world, dt.date(2026, 12, 28))  # effective 2027-01-27: its remind day is in 2027
+    with clock.frozen_at(at(dt.date(2026, 12, 28), 8)):
+        assert contract_terminations().endswith("1 pending a calendar year")

@@ -6,15 +6,18 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from common import clock
 from common.errors import ServiceError
 from common.models import AuditEntry
 from jobs.models import Reminder
+from reports import services as report_services
 from reports.selectors import statistics, weekly_figures
 from tickets import services, support
 from tickets.models import Status, SupportMode
 from tickets.required_by_tasks import required_by_due
 
+from ..factories import make_user
 from .helpers import advance, at, submit
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +142,55 @@ def test_engineer_records_a_session_through_the_page(world, client):
     assert bad.status_code == 200 and "support-work_done" in bad.content.decode()
 
 
+def test_pm_records_an_engineers_session_on_the_request_and_the_list(world, client):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    client.force_login(world.pm)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert 'name="support-person"' in page and world.engineer.display_name in page
+    data = {
+        "support-person": world.engineer.pk,
+        "support-mode": "onsite",
+        "support-started_at": "2023-03-07T09:00",
+        "support-minutes": "60",
+        "support-work_done": "现场更换读卡器。",
+    }
+    with clock.frozen_at(at(2023, 3, 7, 12, 0)):
+        assert client.post(reverse("tickets:support", args=[ticket.pk]), data).status_code == 302
+        system = {**data, "support-scope": world.contract.scopes.first().pk}
+        assert client.post(reverse("tickets:support_add"), system).status_code == 302
+
+    sessions = list(support.support_list(world.pm, world.contract))
+    assert len(sessions) == 2 and {s.person for s in sessions} == {world.engineer}
+    assert {s.recorded_by for s in sessions} == {world.pm}
+    entry = AuditEntry.objects.filter(action="support.record").latest("id")
+    assert entry.actor == world.pm and entry.changes["person"] == world.engineer.username
+    assert world.engineer.notifications.filter(kind="support.record").count() == 2
+
+
+def test_an_engineer_records_only_their_own_sessions(world, client):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    other = make_user(Role.ENGINEER, username="eng_other")
+    with pytest.raises(ServiceError, match="项目经理"):
+        _session(world, ticket, person=other)
+    with pytest.raises(ServiceError, match="乙方人员"):
+        _session(world, ticket, actor=world.pm, person=world.dept_head)
+    client.force_login(world.engineer)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert 'name="support-mode"' in page and 'name="support-person"' not in page
+    with clock.frozen_at(at(2023, 3, 7, 12, 0)):
+        client.post(
+            reverse("tickets:support", args=[ticket.pk]),
+            {
+                "support-person": other.pk,
+                "support-mode": "remote",
+                "support-started_at": "2023-03-07T09:00",
+                "support-minutes": "30",
+                "support-work_done": "x",
+            },
+        )
+    assert ticket.support_sessions.get().person == world.engineer  # the field is ignored: their own
+
+
 # --- item 2: the bureau's required-by date ------------------------------------------------------
 
 
@@ -201,7 +253,7 @@ def test_reminded_once_before_and_once_when_missed(world):
     assert state.late and not state.met
 
 
-def test_met_when_resolved_in_time_and_counted_in_the_week(world):
+def test_met_when_resolved_in_time_and_counted_in_the_week(world, client):
     ticket = advance(world, submit(world), Status.IN_PROGRESS)
     _required(world, ticket)
     late = advance(world, submit(world), Status.IN_PROGRESS)
@@ -214,6 +266,18 @@ def test_met_when_resolved_in_time_and_counted_in_the_week(world):
     assert figures["required_by"]["met"] == 1
     assert figures["required_by"]["missed"] == 1
     assert figures["required_by"]["missed_numbers"] == [late.number]
+    # and in the report itself: drafted, published (frozen), shown on its page
+    with clock.frozen_at(at(2023, 3, 10, 15, 0)):
+        report, _ = report_services.weekly_draft(contract=world.contract, day=dt.date(2023, 3, 6))
+    with clock.frozen_at(at(2023, 3, 13, 9, 0)):
+        report = report_services.weekly_update(
+            report=report, actor=world.pm, version=None, summary="本周小结", next_week_plan="下周计划"
+        )
+        report_services.weekly_publish(report=report, actor=world.pm)
+    client.force_login(world.bureau_admin)
+    page = client.get(reverse("reports:weekly_detail", args=[report.pk])).content.decode()
+    card = page.split('data-testid="fig-required-by"')[1].split("</div></div></div>")[0]
+    assert "到期 2 件：按时完成 1 件，逾期 1 件" in card and late.number in card
 
 
 def test_reminder_pending_when_the_calendar_year_is_not_loaded(world, client):
@@ -244,3 +308,21 @@ def test_head_sets_it_through_the_page(world, client):
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.required_by.due_on == dt.date(2023, 3, 10)
+
+
+def test_required_by_shows_in_the_request_list_and_late_when_missed(world, client):
+    ticket = advance(world, submit(world), Status.IN_PROGRESS)
+    other = advance(world, submit(world), Status.IN_PROGRESS)
+    _required(world, ticket)  # Friday 2023-03-10
+    client.force_login(world.dept_head)
+    with clock.frozen_at(at(2023, 3, 9, 9, 0)):
+        page = client.get(reverse("tickets:list")).content.decode()
+    assert page.count('data-testid="required-by-list"') == 1 and "2023-03-10" in page
+    assert "已逾期" not in page
+    with clock.frozen_at(at(2023, 3, 11, 9, 0)):
+        page = client.get(reverse("tickets:list")).content.decode()
+        detail = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    row = page.split('data-testid="required-by-list"')[1].split("</td>")[0]
+    assert "已逾期" in row
+    assert 'data-testid="required-by"' in detail and "已逾期" in detail
+    assert other.number in page

@@ -22,7 +22,11 @@ def ticket_extras(ticket, user) -> dict:
     return {
         "required_by": state,
         "sessions": support.sessions_for_ticket(ticket),
-        "support_form": SupportForm(prefix="support", initial={"started_at": clock.local(clock.now())})
+        "support_form": SupportForm(
+            prefix="support",
+            initial={"started_at": clock.local(clock.now())},
+            people=support.support_people(user),
+        )
         if can_record
         else None,
         "required_by_form": RequiredByForm(prefix="required_by", initial=initial) if can_set else None,

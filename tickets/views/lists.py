@@ -16,7 +16,7 @@ from common.permissions import require_perm
 from common.privacy import personal_data
 from contracts.selectors import contract_in_use
 
-from .. import policy, selectors, services
+from .. import policy, selectors, services, support
 from ..filters import TicketFilter
 from ..forms import KIND_FIELDS, TicketForm, apply_service_error
 
@@ -36,6 +36,9 @@ def ticket_list(request):
     contract, flt = _filtered(request)
     tickets = flt.qs if flt.is_bound and flt.is_valid() else flt.queryset
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = clock.now()
+    page.object_list = list(page.object_list)  # the page's rows, marked once, rendered as marked
+    support.mark_required_by(page.object_list, now)
     return render(
         request,
         "tickets/ticket_list.html",
@@ -43,7 +46,7 @@ def ticket_list(request):
             "filter": flt,
             "page": page,
             "contract": contract,
-            "now": clock.now(),
+            "now": now,
             "can_file": request.user.has_perm("tickets.add_ticket") and policy.can_file(request.user),
             "can_export": request.user.has_perm("tickets.export_ticket"),
             "can_batch": policy.can_issue_batch(request.user),
