@@ -79,6 +79,50 @@ def _prefix_of(header: str) -> str:
     return f"{scheme[:10]} {rest[:12]}".strip()
 
 
+def _refused(request, response, **audit):
+    _audit(request, response=response, **audit)
+    return response
+
+
+def _token_auth(request, header: str):
+    """``(token, None)`` for a valid Authorization header, else ``(token or None, the JSON refusal)``."""
+    ip = client_ip(request)
+    wait = services.blocked_for(ip) if ip else None
+    if wait is not None:
+        # Not audited one by one (the log would grow without bound): the block's start is.
+        return None, error(
+            429, "too_many_requests", f"无效令牌过多，请在 {wait} 秒后重试。", Retry_After=wait
+        )
+    key = services.parse_header(header)
+    token, refusal = (None, services.BAD_HEADER) if key is None else services.authenticate(key)
+    if refusal is None:
+        return token, None
+    response = error(refusal.status, refusal.code, refusal.message, WWW_Authenticate="Token")
+    request.user = _anonymous()
+    _audit(request, response=response, token=token, reason=refusal.code, presented=_prefix_of(header))
+    if ip and refusal.code in ("bad_authorization", "invalid_token") and services.record_failure(ip):
+        log_action(
+            "api.throttle",
+            object_type="ip",
+            object_repr=ip,
+            changes={"ip": ip, "reason": "invalid tokens"},
+            success=False,
+        )
+    return token, response
+
+
+def _call(view, request, args, kwargs, token):
+    try:
+        response = view(request, *args, **kwargs)
+    except ApiError as exc:
+        response = error(exc.status, exc.code, exc.message, details=exc.details)
+    except Http404:
+        response = error(404, "not_found", "没有这个对象，或您无权查看。")
+    response["Cache-Control"] = "no-store"
+    _audit(request, response=response, token=token)
+    return response
+
+
 def api_view(*perms: str):
     """Decorate an endpoint. ``perms``: every permission the caller must hold (else a JSON 403)."""
 
@@ -87,73 +131,29 @@ def api_view(*perms: str):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method not in READ_METHODS:
-                response = error(
-                    405, "method_not_allowed", "接口只读：只接受 GET 请求。", Allow=", ".join(READ_METHODS)
+                allow = ", ".join(READ_METHODS)
+                return _refused(
+                    request, error(405, "method_not_allowed", "接口只读：只接受 GET 请求。", Allow=allow)
                 )
-                _audit(request, response=response)
-                return response
             token = None
             header = request.META.get("HTTP_AUTHORIZATION")
             if header is not None:
-                ip = client_ip(request)
-                wait = services.blocked_for(ip) if ip else None
-                if wait is not None:
-                    # Not audited one by one (the log would grow without bound): the block's start is.
-                    return error(
-                        429, "too_many_requests", f"无效令牌过多，请在 {wait} 秒后重试。", Retry_After=wait
-                    )
-                key = services.parse_header(header)
-                refusal = services.BAD_HEADER if key is None else None
-                if key is not None:
-                    token, refusal = services.authenticate(key)
+                token, refusal = _token_auth(request, header)
                 if refusal is not None:
-                    response = error(refusal.status, refusal.code, refusal.message, WWW_Authenticate="Token")
-                    request.user = _anonymous()
-                    _audit(
-                        request,
-                        response=response,
-                        token=token,
-                        reason=refusal.code,
-                        presented=_prefix_of(header),
-                    )
-                    if (
-                        ip
-                        and refusal.code in ("bad_authorization", "invalid_token")
-                        and services.record_failure(ip)
-                    ):
-                        log_action(
-                            "api.throttle",
-                            object_type="ip",
-                            object_repr=ip,
-                            changes={"ip": ip, "reason": "invalid tokens"},
-                            success=False,
-                        )
-                    return response
+                    return refusal
                 request.user = token.user
             elif not request.user.is_authenticated:
-                response = error(
-                    401, "not_authenticated", "需要登录或提供接口令牌。", WWW_Authenticate="Token"
+                return _refused(
+                    request,
+                    error(401, "not_authenticated", "需要登录或提供接口令牌。", WWW_Authenticate="Token"),
                 )
-                _audit(request, response=response)
-                return response
             if perms and not request.user.has_perms(perms):
                 response = error(403, "forbidden", "您没有读取这些数据的权限。")
-                _audit(request, response=response, token=token, reason="missing " + ",".join(perms))
-                return response
+                return _refused(request, response, token=token, reason="missing " + ",".join(perms))
             request.api_token = token
             if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
-                response = error(404, "not_found", "没有这个对象，或您无权查看。")
-                _audit(request, response=response, token=token)
-                return response
-            try:
-                response = view(request, *args, **kwargs)
-            except ApiError as exc:
-                response = error(exc.status, exc.code, exc.message, details=exc.details)
-            except Http404:
-                response = error(404, "not_found", "没有这个对象，或您无权查看。")
-            response["Cache-Control"] = "no-store"
-            _audit(request, response=response, token=token)
-            return response
+                return _refused(request, error(404, "not_found", "没有这个对象，或您无权查看。"), token=token)
+            return _call(view, request, args, kwargs, token)
 
         wrapper.required_perms = perms
         wrapper.api_endpoint = True
