@@ -4,6 +4,7 @@ the handover checklist; the bureau's confirmation before the person leaves."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.urls import reverse
@@ -34,6 +35,8 @@ from ._base import (
     _users_with_role,
 )
 
+AddError = Callable[[str, str], None]  # add(field, message): one more error for a form field
+
 
 def _check_proposal(
     *,
@@ -58,6 +61,27 @@ def _check_proposal(
     if errors:
         raise ServiceError(errors)
     assert incoming is not None and effective_on is not None  # noqa: S101 — narrowed above
+    _check_incoming_person(add, incoming=incoming, leaving=leaving)
+    _check_effective_on(
+        add, contract=contract, kind=kind, leaving=leaving, effective_on=effective_on, today=today
+    )
+    start = incoming_start_on or effective_on
+    _check_incoming_start(add, contract=contract, start=start, effective_on=effective_on, today=today)
+    if not errors:
+        _check_roster_clash(add, incoming=incoming, leaving=leaving, start=start)
+    other = (
+        StaffChange.objects.filter(leaving_entry=leaving, status__in=OPEN_CHANGE_STATUSES)
+        .exclude(pk=exclude_change)
+        .exists()
+    )
+    if other:
+        add("leaving_entry", f"{leaving.person.display_name} 已有进行中的人员变动。")
+    if errors:
+        raise ServiceError(errors)
+
+
+def _check_incoming_person(add: AddError, *, incoming: User, leaving: RosterEntry) -> None:
+    """The replacement is someone else, active, in the role of the leaving person's position."""
     if incoming.pk == leaving.person_id:
         add("incoming_person", "接替人员不能是离场人员本人。")
     elif incoming.role != POSITION_ROLE[leaving.position] or not incoming.is_active:
@@ -66,6 +90,19 @@ def _check_proposal(
             f"{incoming.display_name} 不是在职的{POSITION_ROLE[leaving.position].label}，"
             f"不能接替{leaving.get_position_display()}岗位。",
         )
+
+
+def _check_effective_on(
+    add: AddError,
+    *,
+    contract: Contract,
+    kind: str,
+    leaving: RosterEntry,
+    effective_on: dt.date,
+    today: dt.date,
+) -> None:
+    """An application gives the contract's notice; a demanded change takes effect from today on; either
+    falls inside the leaving person's period on site."""
     if kind == ChangeKind.APPLICATION:
         earliest = rules.earliest_effective_date(today, contract.staff_change_notice_months)
         if effective_on < earliest:
@@ -82,31 +119,29 @@ def _check_proposal(
             f"生效日期须在离场人员的驻场期内"
             f"（{_d(leaving.start_on + dt.timedelta(days=1))} 至 {_d(leaving.end_on)}）。",
         )
-    start = incoming_start_on or effective_on
+
+
+def _check_incoming_start(
+    add: AddError, *, contract: Contract, start: dt.date, effective_on: dt.date, today: dt.date
+) -> None:
     if start > effective_on:
         add("incoming_start_on", "接替人员到岗日期不能晚于变动生效日期。")
     if start < today:
         add("incoming_start_on", "接替人员到岗日期不能早于今天。")
     if start < contract.start_on:
         add("incoming_start_on", "接替人员到岗日期不能早于合同开始日期。")
-    if not errors:
-        clash = RosterEntry.objects.filter(
-            person=incoming, start_on__lte=leaving.end_on, end_on__gte=start
-        ).first()
-        if clash:
-            add(
-                "incoming_person",
-                f"{incoming.display_name} 在 {_d(clash.start_on)} 至 {_d(clash.end_on)} 已在驻场名单上。",
-            )
-    other = (
-        StaffChange.objects.filter(leaving_entry=leaving, status__in=OPEN_CHANGE_STATUSES)
-        .exclude(pk=exclude_change)
-        .exists()
-    )
-    if other:
-        add("leaving_entry", f"{leaving.person.display_name} 已有进行中的人员变动。")
-    if errors:
-        raise ServiceError(errors)
+
+
+def _check_roster_clash(add: AddError, *, incoming: User, leaving: RosterEntry, start: dt.date) -> None:
+    """The replacement is not already on the roster during the time they would take over."""
+    clash = RosterEntry.objects.filter(
+        person=incoming, start_on__lte=leaving.end_on, end_on__gte=start
+    ).first()
+    if clash:
+        add(
+            "incoming_person",
+            f"{incoming.display_name} 在 {_d(clash.start_on)} 至 {_d(clash.end_on)} 已在驻场名单上。",
+        )
 
 
 def _check_leaving(contract: Contract, leaving: RosterEntry, today: dt.date) -> None:
@@ -301,43 +336,7 @@ def change_decide(*, change: StaffChange, actor: User, approve: bool, note: str 
             f"该变动当前状态为“{current.get_status_display()}”，不能审批（可能已被他人处理）。"
         )
     if approve:
-        leaving = change.leaving_entry
-        incoming = change.incoming_person
-        _lock_person(incoming)
-        start = max(change.incoming_start_on or change.effective_on, clock.local(now).date())
-        if start > leaving.end_on:
-            raise TransitionNotAllowed(
-                f"{leaving.person.display_name} 的驻场期已于 {_d(leaving.end_on)} 结束，无须再批准人员变动。"
-            )
-        clash = RosterEntry.objects.filter(
-            person=incoming, start_on__lte=leaving.end_on, end_on__gte=start
-        ).first()
-        if clash:
-            raise ServiceError(
-                f"{incoming.display_name} 在 {_d(clash.start_on)} 起已在驻场名单上，不能批准。"
-            )
-        entry = RosterEntry.objects.create(
-            contract=change.contract,
-            person=incoming,
-            position=leaving.position,
-            phone=change.incoming_phone or incoming.phone or "—",
-            start_on=start,
-            end_on=leaving.end_on,
-            note=f"接替 {leaving.person.display_name}（人员变动 #{change.pk}）",
-            created_by=actor,
-            created_at=now,
-        )
-        log_action(
-            "roster.add",
-            actor=actor,
-            obj=entry,
-            changes={**snapshot(entry, ROSTER_AUDIT_FIELDS), "staff_change": change.pk},
-        )
-        StaffChange.objects.filter(pk=change.pk).update(incoming_entry=entry)
-        HandoverItem.objects.bulk_create(
-            HandoverItem(change=change, order=i, title=title)
-            for i, title in enumerate(DEFAULT_HANDOVER_ITEMS, 1)
-        )
+        _start_handover(change, actor=actor, now=now)
     change.refresh_from_db()
     log_action(
         "staff_change.approve" if approve else "staff_change.reject",
@@ -354,6 +353,46 @@ def change_decide(*, change: StaffChange, actor: User, approve: bool, note: str 
         kind="rosters.change",
     )
     return change
+
+
+def _start_handover(change: StaffChange, *, actor: User, now: dt.datetime) -> RosterEntry:
+    """An approved change puts the incoming person on the roster until the leaving person's last day
+    and opens the default handover checklist."""
+    leaving = change.leaving_entry
+    incoming = change.incoming_person
+    _lock_person(incoming)
+    start = max(change.incoming_start_on or change.effective_on, clock.local(now).date())
+    if start > leaving.end_on:
+        raise TransitionNotAllowed(
+            f"{leaving.person.display_name} 的驻场期已于 {_d(leaving.end_on)} 结束，无须再批准人员变动。"
+        )
+    clash = RosterEntry.objects.filter(
+        person=incoming, start_on__lte=leaving.end_on, end_on__gte=start
+    ).first()
+    if clash:
+        raise ServiceError(f"{incoming.display_name} 在 {_d(clash.start_on)} 起已在驻场名单上，不能批准。")
+    entry = RosterEntry.objects.create(
+        contract=change.contract,
+        person=incoming,
+        position=leaving.position,
+        phone=change.incoming_phone or incoming.phone or "—",
+        start_on=start,
+        end_on=leaving.end_on,
+        note=f"接替 {leaving.person.display_name}（人员变动 #{change.pk}）",
+        created_by=actor,
+        created_at=now,
+    )
+    log_action(
+        "roster.add",
+        actor=actor,
+        obj=entry,
+        changes={**snapshot(entry, ROSTER_AUDIT_FIELDS), "staff_change": change.pk},
+    )
+    StaffChange.objects.filter(pk=change.pk).update(incoming_entry=entry)
+    HandoverItem.objects.bulk_create(
+        HandoverItem(change=change, order=i, title=title) for i, title in enumerate(DEFAULT_HANDOVER_ITEMS, 1)
+    )
+    return entry
 
 
 @transaction.atomic
