@@ -85,12 +85,7 @@ def staffing_report(
     through = default_through(end)
     calendar = calendar or get_calendar(contract)
     pending = [y for y in range(start.year, end.year + 1) if not calendar.knows_year(y)]
-    workdays = [
-        d
-        for year in range(start.year, end.year + 1)
-        if calendar.knows_year(year)
-        for d in calendar.workdays_between(max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31)))
-    ]
+    workdays = _known_workdays(calendar, start, end)
     entries = list(
         RosterEntry.objects.filter(contract=contract, start_on__lte=end, end_on__gte=start).select_related(
             "person"
@@ -98,17 +93,7 @@ def staffing_report(
     )
     engineers = _spans(e for e in entries if e.position == Position.ENGINEER)
     pm_spans = [rules.Span(e.start_on, e.end_on) for e in entries if e.position == Position.PM]
-    attended: dict[int, set[dt.date]] = defaultdict(set)
-    on_leave: set[tuple[int, dt.date]] = set()
-    if through >= start and engineers:
-        for pid, day in Attendance.objects.filter(
-            person_id__in=list(engineers), date__range=(start, through)
-        ).values_list("person_id", "date"):
-            attended[pid].add(day)
-        covered_days, uncovered, _ = _leave_days(_approved_leaves(engineers, start, through), start, through)
-        for pid, days in covered_days.items():
-            attended[pid] |= days
-        on_leave = {(pid, day) for pid, days in uncovered.items() for day in days}
+    attended, on_leave = _engineers_present(engineers, start, through)
     known_end = max((d for d in workdays), default=start)
     keys = set(key_days(contract, calendar, start, known_end)) if workdays else set()
     days = rules.staffing_days(
@@ -130,3 +115,32 @@ def staffing_report(
     return StaffingReport(
         contract, start, end, through, days, pm, pending, {e.person_id: e.person for e in entries}, on_leave
     )
+
+
+def _known_workdays(calendar: WorkCalendar, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The working days of [start, end] in the years the calendar knows."""
+    return [
+        d
+        for year in range(start.year, end.year + 1)
+        if calendar.knows_year(year)
+        for d in calendar.workdays_between(max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31)))
+    ]
+
+
+def _engineers_present(
+    engineers: dict[int, list[rules.Span]], start: dt.date, through: dt.date
+) -> tuple[dict[int, set[dt.date]], set[tuple[int, dt.date]]]:
+    """The past days each engineer counts as on site (attended, or on leave with a substitute), and the
+    (engineer, day) pairs of approved leave without a substitute."""
+    attended: dict[int, set[dt.date]] = defaultdict(set)
+    on_leave: set[tuple[int, dt.date]] = set()
+    if through >= start and engineers:
+        for pid, day in Attendance.objects.filter(
+            person_id__in=list(engineers), date__range=(start, through)
+        ).values_list("person_id", "date"):
+            attended[pid].add(day)
+        covered_days, uncovered, _ = _leave_days(_approved_leaves(engineers, start, through), start, through)
+        for pid, days in covered_days.items():
+            attended[pid] |= days
+        on_leave = {(pid, day) for pid, days in uncovered.items() for day in days}
+    return attended, on_leave

@@ -29,6 +29,7 @@ from .duty import DutyRow, duty_list_save, duty_list_start, duty_list_submit
 from .keydays import key_day_mark, key_day_unmark
 from .leave import leave_cancel, leave_decide, leave_request
 from .meetings import MEETING_AUDIT_FIELDS, ActionItemData, meeting_record, meeting_update, week_start
+from .reminders import duty_list_reminders_send, staff_change_reminders_send
 from .roster import roster_add, roster_update
 from .worklog import WORKLOG_AUDIT_FIELDS, worklog_create, worklog_update
 
@@ -51,6 +52,7 @@ __all__ = [
     "correction_cancel",
     "correction_decide",
     "correction_request",
+    "duty_list_reminders_send",
     "duty_list_save",
     "duty_list_start",
     "duty_list_submit",
@@ -66,6 +68,7 @@ __all__ = [
     "meeting_update",
     "roster_add",
     "roster_update",
+    "staff_change_reminders_send",
     "week_start",
     "worklog_create",
     "worklog_update",

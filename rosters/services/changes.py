@@ -16,7 +16,6 @@ from common.errors import ConcurrentChange, ServiceError, TransitionNotAllowed
 from common.notifications import notify
 from contracts.models import Contract
 
-from .. import rules
 from ..models import (
     OPEN_CHANGE_STATUSES,
     ChangeKind,
@@ -27,96 +26,12 @@ from ..models import (
 )
 from ._base import (
     DEFAULT_HANDOVER_ITEMS,
-    POSITION_ROLE,
     ROSTER_AUDIT_FIELDS,
     _d,
     _lock_person,
     _users_with_role,
 )
-
-
-def _check_proposal(
-    *,
-    contract: Contract,
-    kind: str,
-    leaving: RosterEntry,
-    incoming: User | None,
-    incoming_start_on: dt.date | None,
-    effective_on: dt.date | None,
-    today: dt.date,
-    exclude_change: int | None = None,
-) -> None:
-    errors: dict[str, list[str]] = {}
-
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if incoming is None:
-        add("incoming_person", "请选择接替人员。")
-    if effective_on is None:
-        add("effective_on", "请填写变动生效日期。")
-    if errors:
-        raise ServiceError(errors)
-    assert incoming is not None and effective_on is not None  # noqa: S101 — narrowed above
-    if incoming.pk == leaving.person_id:
-        add("incoming_person", "接替人员不能是离场人员本人。")
-    elif incoming.role != POSITION_ROLE[leaving.position] or not incoming.is_active:
-        add(
-            "incoming_person",
-            f"{incoming.display_name} 不是在职的{POSITION_ROLE[leaving.position].label}，"
-            f"不能接替{leaving.get_position_display()}岗位。",
-        )
-    if kind == ChangeKind.APPLICATION:
-        earliest = rules.earliest_effective_date(today, contract.staff_change_notice_months)
-        if effective_on < earliest:
-            add(
-                "effective_on",
-                f"人员变动须提前 {contract.staff_change_notice_months} 个月书面申请："
-                f"今天（{_d(today)}）申请，生效日期最早为 {_d(earliest)}。",
-            )
-    elif effective_on < today:
-        add("effective_on", "生效日期不能早于今天。")
-    if effective_on <= leaving.start_on or effective_on > leaving.end_on:
-        add(
-            "effective_on",
-            f"生效日期须在离场人员的驻场期内"
-            f"（{_d(leaving.start_on + dt.timedelta(days=1))} 至 {_d(leaving.end_on)}）。",
-        )
-    start = incoming_start_on or effective_on
-    if start > effective_on:
-        add("incoming_start_on", "接替人员到岗日期不能晚于变动生效日期。")
-    if start < today:
-        add("incoming_start_on", "接替人员到岗日期不能早于今天。")
-    if start < contract.start_on:
-        add("incoming_start_on", "接替人员到岗日期不能早于合同开始日期。")
-    if not errors:
-        clash = RosterEntry.objects.filter(
-            person=incoming, start_on__lte=leaving.end_on, end_on__gte=start
-        ).first()
-        if clash:
-            add(
-                "incoming_person",
-                f"{incoming.display_name} 在 {_d(clash.start_on)} 至 {_d(clash.end_on)} 已在驻场名单上。",
-            )
-    other = (
-        StaffChange.objects.filter(leaving_entry=leaving, status__in=OPEN_CHANGE_STATUSES)
-        .exclude(pk=exclude_change)
-        .exists()
-    )
-    if other:
-        add("leaving_entry", f"{leaving.person.display_name} 已有进行中的人员变动。")
-    if errors:
-        raise ServiceError(errors)
-
-
-def _check_leaving(contract: Contract, leaving: RosterEntry, today: dt.date) -> None:
-    if leaving.contract_id != contract.pk:
-        raise ServiceError({"leaving_entry": "离场人员不在本合同的驻场名单上。"})
-    if leaving.end_on < today:
-        raise ServiceError(
-            {"leaving_entry": f"{leaving.person.display_name} 的驻场期已于 {_d(leaving.end_on)} 结束。"}
-        )
-
+from .change_checks import _check_leaving, _check_proposal
 
 CHANGE_AUDIT_FIELDS = [
     "kind",
@@ -301,43 +216,7 @@ def change_decide(*, change: StaffChange, actor: User, approve: bool, note: str 
             f"该变动当前状态为“{current.get_status_display()}”，不能审批（可能已被他人处理）。"
         )
     if approve:
-        leaving = change.leaving_entry
-        incoming = change.incoming_person
-        _lock_person(incoming)
-        start = max(change.incoming_start_on or change.effective_on, clock.local(now).date())
-        if start > leaving.end_on:
-            raise TransitionNotAllowed(
-                f"{leaving.person.display_name} 的驻场期已于 {_d(leaving.end_on)} 结束，无须再批准人员变动。"
-            )
-        clash = RosterEntry.objects.filter(
-            person=incoming, start_on__lte=leaving.end_on, end_on__gte=start
-        ).first()
-        if clash:
-            raise ServiceError(
-                f"{incoming.display_name} 在 {_d(clash.start_on)} 起已在驻场名单上，不能批准。"
-            )
-        entry = RosterEntry.objects.create(
-            contract=change.contract,
-            person=incoming,
-            position=leaving.position,
-            phone=change.incoming_phone or incoming.phone or "—",
-            start_on=start,
-            end_on=leaving.end_on,
-            note=f"接替 {leaving.person.display_name}（人员变动 #{change.pk}）",
-            created_by=actor,
-            created_at=now,
-        )
-        log_action(
-            "roster.add",
-            actor=actor,
-            obj=entry,
-            changes={**snapshot(entry, ROSTER_AUDIT_FIELDS), "staff_change": change.pk},
-        )
-        StaffChange.objects.filter(pk=change.pk).update(incoming_entry=entry)
-        HandoverItem.objects.bulk_create(
-            HandoverItem(change=change, order=i, title=title)
-            for i, title in enumerate(DEFAULT_HANDOVER_ITEMS, 1)
-        )
+        _start_handover(change, actor=actor, now=now)
     change.refresh_from_db()
     log_action(
         "staff_change.approve" if approve else "staff_change.reject",
@@ -354,6 +233,46 @@ def change_decide(*, change: StaffChange, actor: User, approve: bool, note: str 
         kind="rosters.change",
     )
     return change
+
+
+def _start_handover(change: StaffChange, *, actor: User, now: dt.datetime) -> RosterEntry:
+    """An approved change puts the incoming person on the roster until the leaving person's last day
+    and opens the default handover checklist."""
+    leaving = change.leaving_entry
+    incoming = change.incoming_person
+    _lock_person(incoming)
+    start = max(change.incoming_start_on or change.effective_on, clock.local(now).date())
+    if start > leaving.end_on:
+        raise TransitionNotAllowed(
+            f"{leaving.person.display_name} 的驻场期已于 {_d(leaving.end_on)} 结束，无须再批准人员变动。"
+        )
+    clash = RosterEntry.objects.filter(
+        person=incoming, start_on__lte=leaving.end_on, end_on__gte=start
+    ).first()
+    if clash:
+        raise ServiceError(f"{incoming.display_name} 在 {_d(clash.start_on)} 起已在驻场名单上，不能批准。")
+    entry = RosterEntry.objects.create(
+        contract=change.contract,
+        person=incoming,
+        position=leaving.position,
+        phone=change.incoming_phone or incoming.phone or "—",
+        start_on=start,
+        end_on=leaving.end_on,
+        note=f"接替 {leaving.person.display_name}（人员变动 #{change.pk}）",
+        created_by=actor,
+        created_at=now,
+    )
+    log_action(
+        "roster.add",
+        actor=actor,
+        obj=entry,
+        changes={**snapshot(entry, ROSTER_AUDIT_FIELDS), "staff_change": change.pk},
+    )
+    StaffChange.objects.filter(pk=change.pk).update(incoming_entry=entry)
+    HandoverItem.objects.bulk_create(
+        HandoverItem(change=change, order=i, title=title) for i, title in enumerate(DEFAULT_HANDOVER_ITEMS, 1)
+    )
+    return entry
 
 
 @transaction.atomic

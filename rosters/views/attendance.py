@@ -20,6 +20,7 @@ from contracts.decorators import contract_required
 from contracts.workdays import CalendarNotLoaded
 
 from .. import rules, selectors, services
+from ..filters import RequestStatusFilter
 from ..forms import (
     CorrectionForm,
     DecisionForm,
@@ -143,8 +144,7 @@ def attendance_rates(request, contract):
 def correction_list(request, contract):
     status = request.GET.get("status", "")
     corrections = selectors.correction_queryset(request.user, contract)
-    if status in RequestStatus.values:
-        corrections = corrections.filter(status=status)
+    corrections = RequestStatusFilter(request.GET, queryset=corrections).qs
     page = Paginator(corrections, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

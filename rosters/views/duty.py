@@ -90,19 +90,7 @@ def duty_edit(request, pk: int):
         formset = DutyFormSet(request.POST, prefix="duty", form_kwargs={"days": days})
         note = request.POST.get("note", "")
         if formset.is_valid():
-            rows = [
-                services.DutyRow(
-                    f.cleaned_data["day"],
-                    f.cleaned_data["person"],
-                    f.cleaned_data.get("phone", ""),
-                    f.cleaned_data.get("note", ""),
-                )
-                for f in formset.forms
-                if f.cleaned_data
-                and not f.cleaned_data.get("DELETE")
-                and f.cleaned_data.get("person")
-                and f.cleaned_data.get("day")
-            ]
+            rows = _duty_rows(formset)
             try:
                 services.duty_list_save(duty_list=duty, rows=rows, actor=request.user, note=note)
             except ValidationError as exc:
@@ -122,31 +110,54 @@ def duty_edit(request, pk: int):
                     messages.success(request, _("值班表已保存。"))
                 return redirect("rosters:duty_detail", pk=duty.pk)
     else:
-        assignments = list(duty.assignments.select_related("person"))
-        initial = [
-            {"day": a.day.isoformat(), "person": a.person_id, "phone": a.phone, "note": a.note}
-            for a in assignments
-        ]
-        if not initial:
-            on_roster = {e.person_id: e for e in selectors.roster_on(duty.contract, duty.start_on)}
-            people = list(on_roster.values()) or []
-            initial = (
-                [
-                    {
-                        "day": d.isoformat(),
-                        "person": people[i % len(people)].person_id,
-                        "phone": people[i % len(people)].phone,
-                    }
-                    for i, d in enumerate(days)
-                ]
-                if people
-                else []
-            )
-        formset = DutyFormSet(prefix="duty", form_kwargs={"days": days}, initial=initial)
+        formset = DutyFormSet(prefix="duty", form_kwargs={"days": days}, initial=_duty_initial(duty, days))
         note = duty.note
     return render(
         request, "rosters/duty_form.html", {"duty": duty, "formset": formset, "note": note, "days": days}
     )
+
+
+def _duty_rows(formset) -> list[services.DutyRow]:
+    """The filled-in rows of a valid duty formset (deleted and empty rows left out)."""
+    return [
+        services.DutyRow(
+            f.cleaned_data["day"],
+            f.cleaned_data["person"],
+            f.cleaned_data.get("phone", ""),
+            f.cleaned_data.get("note", ""),
+        )
+        for f in formset.forms
+        if f.cleaned_data
+        and not f.cleaned_data.get("DELETE")
+        and f.cleaned_data.get("person")
+        and f.cleaned_data.get("day")
+    ]
+
+
+def _duty_initial(duty, days: list[dt.date]) -> list[dict]:
+    """The duty form's rows: the saved assignments, or for a new list the people on the roster on the
+    holiday's first day taking the days in turn."""
+    assignments = list(duty.assignments.select_related("person"))
+    initial = [
+        {"day": a.day.isoformat(), "person": a.person_id, "phone": a.phone, "note": a.note}
+        for a in assignments
+    ]
+    if not initial:
+        on_roster = {e.person_id: e for e in selectors.roster_on(duty.contract, duty.start_on)}
+        people = list(on_roster.values()) or []
+        initial = (
+            [
+                {
+                    "day": d.isoformat(),
+                    "person": people[i % len(people)].person_id,
+                    "phone": people[i % len(people)].phone,
+                }
+                for i, d in enumerate(days)
+            ]
+            if people
+            else []
+        )
+    return initial
 
 
 @require_POST

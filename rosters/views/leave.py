@@ -19,6 +19,7 @@ from contracts.decorators import contract_required
 from contracts.workdays import CalendarNotLoaded
 
 from .. import rules, selectors, services
+from ..filters import RequestStatusFilter
 from ..forms import (
     LeaveDecisionForm,
     LeaveForm,
@@ -34,9 +35,7 @@ from ._base import PAGE_SIZE, _error_text
 @contract_required("rosters/no_contract.html")
 def leave_list(request, contract):
     status = request.GET.get("status", "")
-    leaves = selectors.leave_queryset(request.user, contract)
-    if status in RequestStatus.values:
-        leaves = leaves.filter(status=status)
+    leaves = RequestStatusFilter(request.GET, queryset=selectors.leave_queryset(request.user, contract)).qs
     page = Paginator(leaves, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

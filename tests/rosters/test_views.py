@@ -390,3 +390,34 @@ def test_new_engineers_appear_in_the_roster_form(team, client):
     make_user(Role.ENGINEER, username="newcomer", full_name="新同事")
     client.force_login(team.pm)
     assert "新同事" in body(client.get(reverse("rosters:roster_add")))
+
+
+def test_the_leave_and_correction_lists_filter_by_status_and_ignore_an_unknown_one(team, client):
+    pending = leave_of(team, team.eng, d(2023, 3, 8))
+    approved = leave_of(team, team.eng, d(2023, 3, 9))
+    with on(2023, 3, 2):
+        services.leave_decide(leave=approved, approver=team.pm, approve=True)
+    with on(2023, 3, 7, 9, 0):
+        correction = services.correction_request(
+            person=team.eng, date=d(2023, 3, 6), check_in=dt.time(8, 30), check_out=None, reason="忘记签到了"
+        )
+    client.force_login(team.pm)
+    leave_url = reverse("rosters:leave_list")
+    shown = {
+        status: {leave.pk for leave in client.get(leave_url, {"status": status}).context["page"].object_list}
+        for status in ("", "pending", "approved", "rejected", "bogus", " approved")
+    }
+    assert shown == {
+        "": {pending.pk, approved.pk},
+        "pending": {pending.pk},
+        "approved": {approved.pk},
+        "rejected": set(),
+        "bogus": {pending.pk, approved.pk},
+        " approved": {pending.pk, approved.pk},
+    }
+    correction_url = reverse("rosters:correction_list")
+    listed = [
+        client.get(correction_url, {"status": status}).context["page"].object_list
+        for status in ("pending", "approved", "bogus")
+    ]
+    assert [[c.pk for c in page] for page in listed] == [[correction.pk], [], [correction.pk]]
