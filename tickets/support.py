@@ -45,6 +45,34 @@ def support_respond_due(
         return None, exc.year
 
 
+def _check_who(actor, person) -> None:
+    if not policy.is_vendor(actor):
+        raise TransitionNotAllowed("只有乙方人员可以登记远程/现场支持。")
+    if person.role not in {Role.ENGINEER, Role.PM} or not person.is_active:
+        raise ServiceError({"person": ["支持人员必须是在岗的乙方人员。"]})
+    if person != actor and actor.role != Role.PM:
+        raise TransitionNotAllowed("只有项目经理可以代他人登记支持；工程师登记本人的支持。")
+
+
+def _check_times(contract, ticket: Ticket | None, scope, started_at: dt.datetime, requested_at) -> None:
+    """A session serves a live request or a system, and starts after it was asked for, after the request
+    and the contract began, and not in the future (issue 11 item 5)."""
+    if ticket is not None and ticket.status in ENDED_STATUSES:
+        raise ServiceError("已退回或撤销的请求不能登记支持。")
+    if ticket is None and scope is None:
+        raise ServiceError({"scope": ["请选择所支持的服务请求或系统。"]})
+    if requested_at is not None and requested_at > started_at:
+        raise ServiceError({"requested_at": ["甲方提出时间不能晚于支持开始时间。"]})
+    if started_at > clock.now():
+        raise ServiceError({"started_at": ["不能登记尚未开始的支持。"]})
+    if ticket is not None:
+        check_moment(ticket, started_at, field="started_at", what="支持开始时间")
+    if clock.local(started_at).date() < contract.start_on:
+        raise ServiceError(
+            {"started_at": [f"支持开始时间不能早于合同开始日期 {contract.start_on:%Y-%m-%d}。"]}
+        )
+
+
 @transaction.atomic
 def support_record(
     *,
@@ -59,30 +87,12 @@ def support_record(
     person=None,
     requested_at: dt.datetime | None = None,
 ) -> SupportSession:
-    if not policy.is_vendor(actor):
-        raise TransitionNotAllowed("只有乙方人员可以登记远程/现场支持。")
+    _check_who(actor, person or actor)
     person = person or actor
-    if person.role not in {Role.ENGINEER, Role.PM} or not person.is_active:
-        raise ServiceError({"person": ["支持人员必须是在岗的乙方人员。"]})
-    if person != actor and actor.role != Role.PM:
-        raise TransitionNotAllowed("只有项目经理可以代他人登记支持；工程师登记本人的支持。")
     if ticket is not None:
         contract = ticket.contract
         scope = scope or ticket.scope
-        if ticket.status in ENDED_STATUSES:
-            raise ServiceError("已退回或撤销的请求不能登记支持。")
-    if ticket is None and scope is None:
-        raise ServiceError({"scope": ["请选择所支持的服务请求或系统。"]})
-    if requested_at is not None and requested_at > started_at:
-        raise ServiceError({"requested_at": ["甲方提出时间不能晚于支持开始时间。"]})
-    if started_at > clock.now():
-        raise ServiceError({"started_at": ["不能登记尚未开始的支持。"]})
-    if ticket is not None:
-        check_moment(ticket, started_at, field="started_at", what="支持开始时间")
-    if clock.local(started_at).date() < contract.start_on:
-        raise ServiceError(
-            {"started_at": [f"支持开始时间不能早于合同开始日期 {contract.start_on:%Y-%m-%d}。"]}
-        )
+    _check_times(contract, ticket, scope, started_at, requested_at)
     due, pending = support_respond_due(contract, mode, requested_at)
     session = SupportSession(
         contract=contract,
@@ -116,15 +126,21 @@ def support_record(
         },
     )
     if person != actor:
-        notify(
-            [person],
-            title=f"项目经理代您登记了一次{session.get_mode_display()}"
-            f"（{clock.local(started_at):%Y-%m-%d %H:%M}）",
-            body=work_done,
-            url=reverse("tickets:detail", args=[ticket.pk]) if ticket else reverse("tickets:support_list"),
-            kind="support.record",
-        )
+        _tell_person(session)
     return session
+
+
+def _tell_person(session: SupportSession) -> None:
+    """The PM recorded the session for someone else: that person hears of it."""
+    ticket = session.ticket
+    notify(
+        [session.person],
+        title=f"项目经理代您登记了一次{session.get_mode_display()}"
+        f"（{clock.local(session.started_at):%Y-%m-%d %H:%M}）",
+        body=session.work_done,
+        url=reverse("tickets:detail", args=[ticket.pk]) if ticket else reverse("tickets:support_list"),
+        kind="support.record",
+    )
 
 
 def support_people(user):
