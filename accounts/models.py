@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -54,7 +56,7 @@ class User(AbstractUser):
         _("认证来源"), max_length=8, choices=AuthSource.choices, default=AuthSource.LOCAL
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         ordering = ["username"]
@@ -116,4 +118,4 @@ class User(AbstractUser):
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label if self.role else ""
+        return str(Role(self.role).label) if self.role else ""

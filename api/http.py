@@ -155,8 +155,8 @@ def api_view(*perms: str):
                 return _refused(request, error(404, "not_found", "没有这个对象，或您无权查看。"), token=token)
             return _call(view, request, args, kwargs, token)
 
-        wrapper.required_perms = perms
-        wrapper.api_endpoint = True
+        wrapper.required_perms = perms  # type: ignore[attr-defined]  # read by the access matrix
+        wrapper.api_endpoint = True  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

@@ -346,7 +346,7 @@ SIGNOFF_PARAMS = [
     _param("department", _s("integer", minimum=1, maximum=MAX_INT), "科室编号"),
     *PAGE,
 ]
-SECURED = [{"token": []}, {"session": []}]
+SECURED: list[dict[str, list[str]]] = [{"token": []}, {"session": []}]
 
 
 def _get(

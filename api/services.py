@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -184,7 +185,8 @@ def blocked_for(ip: str) -> int | None:
     if row is None:
         return None
     ApiClientBlock.objects.filter(pk=row.pk).update(refused=F("refused") + 1)
-    return max(1, int((row.blocked_until - now).total_seconds()) + 1)
+    until = cast(dt.datetime, row.blocked_until)  # the filter above: later than now
+    return max(1, int((until - now).total_seconds()) + 1)
 
 
 @transaction.atomic

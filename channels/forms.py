@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -52,8 +54,9 @@ class RobotForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(is_active=True)
-        self.fields["department"].empty_label = _("（任何科室）")
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = Department.objects.filter(is_active=True)
+        department.empty_label = _("（任何科室）")
         self.initial["webhook_url"] = ""  # saved addresses are never sent back to the browser
         if self.instance.pk:
             self.fields["webhook_url"].help_text = _(
@@ -69,7 +72,7 @@ class RobotForm(forms.ModelForm):
         return value
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("department") and not data.get("role"):
             raise ValidationError(_("请至少选择一个科室或一个角色。"))
         return data

@@ -82,7 +82,7 @@ def _link(url: str) -> str:
     if not url:
         return ""
     if url.startswith("/"):
-        return settings.PORTAL_BASE_URL.rstrip("/") + url
+        return str(settings.PORTAL_BASE_URL).rstrip("/") + url
     return url if url.startswith(("https://", "http://")) else ""
 
 

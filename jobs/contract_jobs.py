@@ -11,6 +11,7 @@ calendar did not know are computed once the year is loaded; until then the burea
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.urls import reverse
 
@@ -42,7 +43,7 @@ def contract_changes() -> str:
     for change in open_changes.order_by("pk"):
         if change.answer_due_on is None:
             pending += 1
-            calendar_pending(JOB, today, CalendarNotLoaded(change.due_pending_year))
+            calendar_pending(JOB, today, CalendarNotLoaded(cast(int, change.due_pending_year)))
             continue
         try:  # one change that fails (each is its own transaction) must not hold up the others
             if today > change.answer_due_on:

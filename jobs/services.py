@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.db import transaction
 
@@ -34,9 +35,8 @@ def initialization_confirm(*, record: InitializationRecord, user, note: str) -> 
     )
     if not claimed:
         record.refresh_from_db()
-        raise ConcurrentChange(
-            f"{record} 已由 {record.confirmed_by} 于 {clock.local(record.confirmed_at):%Y-%m-%d %H:%M} 确认。"
-        )
+        when = clock.local(cast(dt.datetime, record.confirmed_at))  # claimed by someone else: confirmed
+        raise ConcurrentChange(f"{record} 已由 {record.confirmed_by} 于 {when:%Y-%m-%d %H:%M} 确认。")
     record.refresh_from_db()
     log_action("initialization.confirm", actor=user, obj=record, changes={"note": note})
     return record

@@ -125,15 +125,16 @@ def audit_checkpoint() -> str:
 
     flush_noise()  # windows of anonymous noise still open get their summary entry first
 
+    report = None
     try:
-        report = verify_chain(checkpoint=checkpoints.latest())
+        verified = verify_chain(checkpoint=checkpoints.latest())
     except checkpoints.CheckpointError as exc:
-        report = None
         problem = f"检查点文件不可信：{exc}"
     else:
-        problem = "" if report.ok else f"第 {report.broken_seq} 条：{report.reason}"
+        report = verified
+        problem = "" if verified.ok else f"第 {verified.broken_seq} 条：{verified.reason}"
     auditors = people(Role.AUDITOR)
-    if problem:
+    if problem or report is None:
         notify(
             auditors,
             title="审计日志校验失败",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import ldap
 from django.conf import settings
@@ -106,8 +107,8 @@ class Refused(Exception):
     """The directory accepted the password, but the portal does not let this account in."""
 
 
-def _first(attrs, name: str) -> str:
-    values = (attrs or {}).get(name) or []
+def _first(attrs, name: str | None) -> str:
+    values = (attrs or {}).get(name) or [] if name else []
     return str(values[0]).strip() if values else ""
 
 
@@ -120,7 +121,7 @@ def sync_account(*, username: str, rule: GroupRule, full_name: str, email: str, 
         if department is None:
             raise Refused(f"目录组对应的科室“{rule.department}”在门户中不存在或已停用，请联系系统管理员。")
     user = User.objects.select_for_update().filter(username__iexact=username).first()
-    fields = {
+    fields: dict[str, Any] = {
         "role": rule.role,
         "department": department,
         "full_name": full_name[:50] or username,

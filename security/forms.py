@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
@@ -54,7 +56,8 @@ class AccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         current = self.instance.department_id if self.instance else None
-        self.fields["department"].queryset = Department.objects.filter(Q(is_active=True) | Q(pk=current))
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = Department.objects.filter(Q(is_active=True) | Q(pk=current))
 
 
 class AccountCreateForm(AccountForm):
@@ -79,7 +82,7 @@ class AccountCreateForm(AccountForm):
         }
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("两次输入的密码不一致。"))

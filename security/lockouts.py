@@ -38,7 +38,7 @@ def lockout_response(request, original_response=None, credentials=None):
         request,
         "registration/login.html",
         {"form": form, "lockout_message": message, "next": request.POST.get("next", "")},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
 
 

@@ -287,6 +287,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
+@pytest.mark.timeout(1800)  # CI's 500 sequences: about 160 s on an idle core, far more on a busy one
 def test_money_stays_exact_in_every_order_of_events(world):
     with clock.frozen_at(clock.aware(dt.date(2026, 1, 5), 9, 0)):
         contract = contract_copy(
