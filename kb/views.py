@@ -129,10 +129,13 @@ def search(request):
         return deny(request, "search")
     q = request.GET.get("q", "").strip()[:100]
     page = None
+    capped = False
     articles = []
     if q and can_tickets:
         # Every contract's requests: last year's solution is what one looks for.
-        page = Paginator(ticket_search.search_tickets(user, q), PAGE_SIZE).get_page(request.GET.get("page"))
+        found = ticket_search.search_tickets(user, q)
+        capped = getattr(found, "capped", False)
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
         ticket_search.annotate_snippets(user, page.object_list, q)
     if q and can_articles:
@@ -149,5 +152,7 @@ def search(request):
             "articles": articles,
             "can_tickets": can_tickets,
             "can_articles": can_articles,
+            "capped": capped,
+            "cap": ticket_search.CANDIDATES,
         },
     )

@@ -104,3 +104,16 @@ def test_list_is_paginated_with_flat_queries(world, login, django_assert_max_num
         response = client.get("/kb/", {"q": "初始化"})
     assert response.status_code == 200
     assert response.content.decode().count('class="list-group-item list-group-item-action"') == 20
+
+
+def test_article_search_is_ranked_and_follows_edits(world):
+    twice = services.article_create(
+        actor=world.pm, title="失业金上下限调整", problem="每年失业金上下限调整", steps="按文件调整上下限"
+    )
+    once = services.article_create(
+        actor=world.pm, title="批处理日志查看", problem="失业金上下限调整后核对", steps="s"
+    )
+    assert [a.pk for a in selectors.search_articles(world.staff, "失业金上下限调整")] == [twice.pk, once.pk]
+    assert [a.pk for a in selectors.search_articles(world.staff, "上下限")] == [twice.pk, once.pk]
+    services.article_update(actor=world.engineer, article=once, problem="与调整无关")
+    assert [a.pk for a in selectors.search_articles(world.staff, "失业金")] == [twice.pk]
