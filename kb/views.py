@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.errors import error_messages
 from common.permissions import deny, require_login, require_perm
 from tickets import search as ticket_search
 from tickets import selectors as ticket_selectors
+from tickets.filters import NUMBER
 from tickets.forms import apply_service_error
 from tickets.models import DONE_STATUSES
 
@@ -106,6 +108,30 @@ def article_edit(request, pk: int):
             messages.success(request, _("文章已更新（旧版本已保存在历史中）。"))
             return redirect("kb:detail", pk=article.pk)
     return render(request, "kb/article_form.html", {"form": form, "article": article})
+
+
+@require_POST
+@require_perm("kb.change_article")
+def article_link(request, pk: int):
+    """Link the article to another solved request the writer can open (by its number, FW2023-00012)."""
+    article = selectors.article_for(request.user, pk)
+    number = request.POST.get("number", "").strip()[:30]
+    match = NUMBER.match(number)
+    ticket = None
+    if match:
+        ticket = ticket_selectors.visible_tickets(request.user).filter(pk=int(match.group(1))).first()
+    if ticket is None:
+        messages.error(
+            request, _("没有找到您可查看的请求“%(n)s”：请输入请求编号，如 FW2023-00012。") % {"n": number}
+        )
+        return redirect("kb:detail", pk=article.pk)
+    try:
+        services.article_link_ticket(actor=request.user, article=article, ticket=ticket)
+    except ValidationError as exc:
+        messages.error(request, "；".join(error_messages(exc)))
+    else:
+        messages.success(request, _("已关联请求 %(n)s。") % {"n": ticket.number})
+    return redirect("kb:detail", pk=article.pk)
 
 
 @require_POST

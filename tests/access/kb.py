@@ -33,5 +33,7 @@ RULES = {
     "kb:detail": Rule(READERS, kwargs=article_pk, unscoped="知识库文章不属于科室"),
     "kb:edit": Rule(WRITERS, methods=("GET", "POST"), kwargs=article_pk, unscoped="知识库文章不属于科室"),
     "kb:vote": Rule(READERS, methods=("POST",), kwargs=article_pk, unscoped="知识库文章不属于科室"),
+    # The request is looked up among those the writer can open (a number they cannot open is "not found").
+    "kb:link": Rule(WRITERS, methods=("POST",), kwargs=article_pk, unscoped="知识库文章不属于科室"),
     "kb:search": Rule(READERS),
 }

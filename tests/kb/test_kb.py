@@ -117,3 +117,35 @@ def test_article_search_is_ranked_and_follows_edits(world):
     assert [a.pk for a in selectors.search_articles(world.staff, "上下限")] == [twice.pk, once.pk]
     services.article_update(actor=world.engineer, article=once, problem="与调整无关")
     assert [a.pk for a in selectors.search_articles(world.staff, "失业金")] == [twice.pk]
+
+
+def test_writer_links_an_article_to_another_solved_request(world, login):
+    from tickets.models import Ticket
+
+    first = _solved(world)
+    article = services.article_create(
+        actor=world.pm, title="养老调资中断处理", problem="p", steps="s", tickets=[first]
+    )
+    second = _solved(world)
+    open_one = submit(world, title="未解决的请求")
+    client = login(world.engineer)
+    assert 'data-testid="kb-link"' in client.get(f"/kb/{article.pk}/").content.decode()
+    number = Ticket.objects.get(pk=second.pk).number
+    response = client.post(f"/kb/{article.pk}/link/", {"number": number}, follow=True)
+    assert f"已关联请求 {number}" in response.content.decode()
+    assert set(article.tickets.values_list("pk", flat=True)) == {first.pk, second.pk}
+    assert AuditEntry.objects.filter(action="kb.link", changes__ticket=second.pk).exists()
+    # Not solved: refused with the reason; a number that is not a request: not found.
+    pm = login(world.pm)  # the PM sees requests not yet confirmed
+    body = pm.post(f"/kb/{article.pk}/link/", {"number": open_one.number}, follow=True).content.decode()
+    assert "尚未解决" in body
+    assert (
+        "没有找到"
+        in client.post(f"/kb/{article.pk}/link/", {"number": "FW2023-99999"}, follow=True).content.decode()
+    )
+    assert article.tickets.count() == 2
+    # Staff read the article but cannot link; the page offers no form to them.
+    staff = login(world.staff)
+    assert 'data-testid="kb-link"' not in staff.get(f"/kb/{article.pk}/").content.decode()
+    assert staff.post(f"/kb/{article.pk}/link/", {"number": second.number}).status_code == 403
+    assert article.tickets.count() == 2
