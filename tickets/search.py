@@ -95,7 +95,7 @@ def reindex_all(batch: int = 1000) -> int:
 
 # The newest matching visible requests that are ranked (a common word matches thousands; ranking them
 # all costs more than the search is worth): the results are the best of these, the count is capped.
-CANDIDATES = 500
+CANDIDATES = 200
 
 
 def _match(user, query: str) -> tuple[list[str], str] | None:
@@ -136,12 +136,14 @@ def search_tickets(user, query: str, contract=None) -> QuerySet[Ticket]:
     sql, params = rank_sql(
         SearchDocument._meta.db_table, "ticket_id", column, terms, f"{connection.ops.quote_name(table)}.id"
     )
+    # The candidates are visible already (``qs`` starts from ``ticket_list``): no second scoping here.
     result = (
-        selectors.ticket_list(user, contract)
-        .filter(pk__in=ids[:CANDIDATES])
+        Ticket.objects.filter(pk__in=ids[:CANDIDATES])
+        .select_related(*selectors.LIST_RELATED)
         .annotate(rank=RawSQL(sql, params, output_field=FloatField()))  # noqa: S611 - SQL of tickets.searchindex, words as parameters
         .order_by("-rank", "-created_at", "-id")
     )
+    result.known_count = min(len(ids), CANDIDATES)
     result.capped = len(ids) > CANDIDATES
     return result
 

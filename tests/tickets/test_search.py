@@ -205,3 +205,17 @@ def test_many_matches_are_capped_and_ranked_among_the_newest(world, monkeypatch)
     found = search.search_tickets(world.pm, "初始化")
     assert found.capped
     assert _ids(found) == sorted(t.pk for t in made[-3:])
+
+
+def test_the_page_says_when_the_results_were_capped(world, login, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    for n in range(5):
+        submit(world, title=f"初始化第{n}批")
+    client = login(world.pm)
+    client.get("/kb/search/", {"q": "初始化"})
+    with django_assert_max_num_queries(12):
+        body = client.get("/kb/search/", {"q": "初始化"}).content.decode()
+    assert 'data-testid="search-capped"' in body and "3 条" in body
+    assert (
+        'data-testid="search-capped"' not in client.get("/kb/search/", {"q": "初始化第1批"}).content.decode()
+    )
