@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,9 +17,11 @@ from tickets import selectors as ticket_selectors
 from tickets.filters import NUMBER
 from tickets.forms import apply_service_error
 from tickets.models import DONE_STATUSES
+from tickets.views.files import file_response
 
 from . import selectors, services
 from .forms import ArticleForm
+from .models import ArticleAttachment
 
 PAGE_SIZE = 20
 
@@ -63,6 +65,7 @@ def article_detail(request, pk: int):
             "article": article,
             "solved": solved[:20],
             "solved_count": article.tickets.count(),
+            "attachments": article.attachments.select_related("uploaded_by"),
             "vote": vote,
             "revisions": article.revisions.select_related("edited_by")[:20]
             if services.can_write(request.user)
@@ -142,6 +145,32 @@ def article_link(request, pk: int):
     else:
         messages.success(request, _("已关联请求 %(n)s。") % {"n": ticket.number})
     return redirect("kb:detail", pk=article.pk)
+
+
+@require_POST
+@require_perm("kb.change_article")
+def article_attach(request, pk: int):
+    article = selectors.article_for(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要上传的文件。"))
+        return redirect("kb:detail", pk=article.pk)
+    try:
+        services.article_attach(actor=request.user, article=article, upload=upload)
+    except ValidationError as exc:
+        messages.error(request, "；".join(error_messages(exc)))
+    else:
+        messages.success(request, _("附件已上传。"))
+    return redirect("kb:detail", pk=article.pk)
+
+
+@require_GET
+@require_perm("kb.view_article")
+def attachment_download(request, pk: int):
+    """A file of an article the user may read (404 otherwise); audited as an export."""
+    attachment = get_object_or_404(ArticleAttachment, pk=pk)
+    selectors.article_for(request.user, attachment.article_id)
+    return file_response(request, attachment, attachment.file, attachment.original_name)
 
 
 @require_POST

@@ -149,3 +149,42 @@ def test_writer_links_an_article_to_another_solved_request(world, login):
     assert 'data-testid="kb-link"' not in staff.get(f"/kb/{article.pk}/").content.decode()
     assert staff.post(f"/kb/{article.pk}/link/", {"number": second.number}).status_code == 403
     assert article.tickets.count() == 2
+
+
+def test_article_attachments_uploaded_by_writers_read_by_readers(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    public = services.article_create(actor=world.pm, title="失业金上下限调整步骤", problem="p", steps="s")
+    internal = services.article_create(
+        actor=world.pm, title="中间件口令", problem="p", steps="s", visibility=Visibility.INTERNAL
+    )
+    engineer = login(world.engineer)
+    upload = SimpleUploadedFile("上下限调整脚本.txt", b"update ...", content_type="text/plain")
+    response = engineer.post(f"/kb/{public.pk}/attach/", {"file": upload}, follow=True)
+    assert "附件已上传" in response.content.decode()
+    attachment = public.attachments.get()
+    assert attachment.original_name == "上下限调整脚本.txt"
+    assert AuditEntry.objects.filter(action="kb.attach").count() == 1
+    # The file's name is searchable with the article.
+    assert [a.pk for a in selectors.search_articles(world.staff, "脚本")] == [public.pk]
+    # Staff read it through the checked download, and cannot upload.
+    staff = login(world.staff)
+    page = staff.get(f"/kb/{public.pk}/").content.decode()
+    assert "上下限调整脚本.txt" in page and 'data-testid="kb-attach"' not in page
+    download = staff.get(f"/kb/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"update ..."
+    assert "no-store" in download["Cache-Control"]
+    assert staff.post(f"/kb/{public.pk}/attach/", {"file": upload}).status_code == 403
+    # A file of an internal article is the vendor's only.
+    secret = services.article_attach(
+        actor=world.pm,
+        article=internal,
+        upload=SimpleUploadedFile("口令.txt", b"x", content_type="text/plain"),
+    )
+    assert staff.get(f"/kb/attachments/{secret.pk}/").status_code == 404
+    engineer = login(world.engineer)  # the fixture's client, logged in again
+    assert engineer.get(f"/kb/attachments/{secret.pk}/").status_code == 200
+    # A type the portal refuses is refused here too.
+    bad = SimpleUploadedFile("run.exe", b"MZ...", content_type="application/octet-stream")
+    engineer.post(f"/kb/{public.pk}/attach/", {"file": bad})
+    assert public.attachments.count() == 1
