@@ -312,7 +312,12 @@ CONTRACT_FILTER = _param("contract", _s("integer", minimum=1, maximum=MAX_INT), 
 TICKET_ORDERINGS = ["created", "due", "priority", "status", "department", "resolved"]
 TICKET_PARAMS = [
     CONTRACT_FILTER,
-    _param("q", _s("string", maxLength=100), "标题或描述包含；或请求编号 FW2023-00012"),
+    _param(
+        "q",
+        _s("string", maxLength=100),
+        "词（标题、描述、处理结果、可见的留言和附件名；中文按词切分，空格分开的词都要包含）"
+        "；或请求编号 FW2023-00012",
+    ),
     _param("status", _s("string", enum=list(Status.values)), "状态"),
     _param(
         "state",

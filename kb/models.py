@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
+from common.uploads import UploadValidator
 from tickets.searchindex import SearchTokensField
 
 
@@ -88,3 +91,32 @@ class ArticleVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.user_id} {self.helpful}"
+
+
+def article_file_path(instance: ArticleAttachment, filename: str) -> str:
+    # The stored name never reuses the uploaded name (kept in ``original_name``).
+    ext = os.path.splitext(filename)[1].lower()
+    return f"kb/attachments/{clock.local(clock.now()):%Y/%m}/{os.urandom(8).hex()}{ext}"
+
+
+class ArticleAttachment(models.Model):
+    """A file of an article (screenshots, scripts, the policy document); read by whoever reads the
+    article, only through the permission-checked download."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=article_file_path, validators=[UploadValidator()])
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("文章附件")
+        verbose_name_plural = _("文章附件")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import FloatField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tickets import policy as ticket_policy
 from tickets.models import DONE_STATUSES
-from tickets.searchindex import highlight_words, query_terms
+from tickets.searchindex import highlight_words, match_sql, query_terms, rank_sql
 
 from .models import Article, Visibility
 
@@ -26,6 +28,8 @@ def article_for(user, pk: int) -> Article:
 
 
 def search_articles(user, query: str) -> QuerySet[Article]:
+    """Visible articles containing every word of ``query``, the most relevant first (``ts_rank`` /
+    ``bm25`` on the full-text index of ``tickets.searchindex``), then the most helpful."""
     qs = visible_articles(user)
     query = (query or "").strip()[:100]
     if not query:
@@ -33,10 +37,14 @@ def search_articles(user, query: str) -> QuerySet[Article]:
     terms = query_terms(query)
     if not terms:
         return qs.none()
-    condition = Q()
-    for term in terms:
-        condition &= Q(tokens__phrase=term)
-    return qs.filter(condition).order_by("-helpful_count", "-view_count", "-id")
+    table = Article._meta.db_table
+    match, match_params = match_sql(table, "id", "tokens", terms)
+    rank, rank_params = rank_sql(table, "id", "tokens", terms, f"{connection.ops.quote_name(table)}.id")
+    return (
+        qs.filter(pk__in=RawSQL(match, match_params))  # noqa: S611 - SQL of tickets.searchindex, words as parameters
+        .annotate(rank=RawSQL(rank, rank_params, output_field=FloatField()))  # noqa: S611 - SQL of tickets.searchindex, words as parameters
+        .order_by("-rank", "-helpful_count", "-view_count", "-id")
+    )
 
 
 def similar_articles(user, text: str, limit: int = 5) -> list[Article]:

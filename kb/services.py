@@ -8,11 +8,12 @@ from django.db.models import F
 from common import clock
 from common.audit import log_action, snapshot
 from common.errors import ServiceError, TransitionNotAllowed
+from common.uploads import validate_upload
 from tickets import policy as ticket_policy
 from tickets.models import DONE_STATUSES
 from tickets.searchindex import document
 
-from .models import Article, ArticleRevision, ArticleVote
+from .models import Article, ArticleAttachment, ArticleRevision, ArticleVote
 
 FIELDS = ["title", "problem", "steps", "system", "visibility"]
 
@@ -22,7 +23,10 @@ def can_write(user) -> bool:
 
 
 def _index(article: Article) -> None:
-    article.tokens = document(article.number, article.title, article.problem, article.steps, article.system)
+    names = ArticleAttachment.objects.filter(article_id=article.pk).values_list("original_name", flat=True)
+    article.tokens = document(
+        article.number, article.title, article.problem, article.steps, article.system, *names
+    )
     Article.objects.filter(pk=article.pk).update(tokens=article.tokens)
 
 
@@ -122,3 +126,29 @@ def article_link_ticket(*, actor, article: Article, ticket) -> None:
         raise ServiceError(f"请求 {ticket.number} 尚未解决，不能关联为文章解决的请求。")
     article.tickets.add(ticket)
     log_action("kb.link", actor=actor, obj=article, changes={"ticket": ticket.pk})
+
+
+@transaction.atomic
+def article_attach(*, actor, article: Article, upload) -> ArticleAttachment:
+    """Store a checked upload on the article (type and size as for requests); its name is searchable."""
+    if not can_write(actor):
+        raise TransitionNotAllowed("只有驻场工程师或项目经理可以上传文章附件。")
+    content_type = validate_upload(upload)
+    attachment = ArticleAttachment(
+        article=article,
+        file=upload,
+        original_name=upload.name[:200],
+        size=upload.size,
+        content_type=content_type,
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    attachment.save()
+    _index(article)
+    log_action(
+        "kb.attach",
+        actor=actor,
+        obj=article,
+        changes={"attachment": attachment.pk, "name": attachment.original_name, "size": attachment.size},
+    )
+    return attachment

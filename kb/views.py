@@ -5,20 +5,34 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.errors import error_messages
 from common.permissions import deny, require_login, require_perm
 from tickets import search as ticket_search
 from tickets import selectors as ticket_selectors
+from tickets.filters import NUMBER
 from tickets.forms import apply_service_error
 from tickets.models import DONE_STATUSES
+from tickets.views.files import file_response
 
 from . import selectors, services
 from .forms import ArticleForm
+from .models import ArticleAttachment
 
 PAGE_SIZE = 20
+
+
+class ResultPaginator(Paginator):
+    """Counts the search's results from the candidate ids it already has (no COUNT query)."""
+
+    @cached_property
+    def count(self) -> int:
+        known = getattr(self.object_list, "known_count", None)
+        return known if known is not None else super().count
 
 
 @require_GET
@@ -51,6 +65,7 @@ def article_detail(request, pk: int):
             "article": article,
             "solved": solved[:20],
             "solved_count": article.tickets.count(),
+            "attachments": article.attachments.select_related("uploaded_by"),
             "vote": vote,
             "revisions": article.revisions.select_related("edited_by")[:20]
             if services.can_write(request.user)
@@ -109,6 +124,56 @@ def article_edit(request, pk: int):
 
 
 @require_POST
+@require_perm("kb.change_article")
+def article_link(request, pk: int):
+    """Link the article to another solved request the writer can open (by its number, FW2023-00012)."""
+    article = selectors.article_for(request.user, pk)
+    number = request.POST.get("number", "").strip()[:30]
+    match = NUMBER.match(number)
+    ticket = None
+    if match:
+        ticket = ticket_selectors.visible_tickets(request.user).filter(pk=int(match.group(1))).first()
+    if ticket is None:
+        messages.error(
+            request, _("没有找到您可查看的请求“%(n)s”：请输入请求编号，如 FW2023-00012。") % {"n": number}
+        )
+        return redirect("kb:detail", pk=article.pk)
+    try:
+        services.article_link_ticket(actor=request.user, article=article, ticket=ticket)
+    except ValidationError as exc:
+        messages.error(request, "；".join(error_messages(exc)))
+    else:
+        messages.success(request, _("已关联请求 %(n)s。") % {"n": ticket.number})
+    return redirect("kb:detail", pk=article.pk)
+
+
+@require_POST
+@require_perm("kb.change_article")
+def article_attach(request, pk: int):
+    article = selectors.article_for(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要上传的文件。"))
+        return redirect("kb:detail", pk=article.pk)
+    try:
+        services.article_attach(actor=request.user, article=article, upload=upload)
+    except ValidationError as exc:
+        messages.error(request, "；".join(error_messages(exc)))
+    else:
+        messages.success(request, _("附件已上传。"))
+    return redirect("kb:detail", pk=article.pk)
+
+
+@require_GET
+@require_perm("kb.view_article")
+def attachment_download(request, pk: int):
+    """A file of an article the user may read (404 otherwise); audited as an export."""
+    attachment = get_object_or_404(ArticleAttachment, pk=pk)
+    selectors.article_for(request.user, attachment.article_id)
+    return file_response(request, attachment, attachment.file, attachment.original_name)
+
+
+@require_POST
 @require_perm("kb.view_article")
 def article_vote(request, pk: int):
     article = selectors.article_for(request.user, pk)
@@ -129,10 +194,13 @@ def search(request):
         return deny(request, "search")
     q = request.GET.get("q", "").strip()[:100]
     page = None
+    capped = False
     articles = []
     if q and can_tickets:
         # Every contract's requests: last year's solution is what one looks for.
-        page = Paginator(ticket_search.search_tickets(user, q), PAGE_SIZE).get_page(request.GET.get("page"))
+        found = ticket_search.search_tickets(user, q)
+        capped = getattr(found, "capped", False)
+        page = ResultPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
         ticket_search.annotate_snippets(user, page.object_list, q)
     if q and can_articles:
@@ -149,5 +217,7 @@ def search(request):
             "articles": articles,
             "can_tickets": can_tickets,
             "can_articles": can_articles,
+            "capped": capped,
+            "cap": ticket_search.CANDIDATES,
         },
     )

@@ -193,3 +193,91 @@ def test_department_objects_are_scoped(db):
         and not rule.unscoped
     )
     assert not unscoped, f"object URLs open to department roles without scoped=True: {unscoped}"
+
+
+# --- search (issue 17): a search never returns a request the caller cannot open -------------------------
+
+SEARCH_WORD = "社保卡"
+
+
+def _search_world():
+    """Requests of both departments in every visibility-relevant state, each naming ``SEARCH_WORD``;
+    one names it only in an internal comment and one only in an internal attachment's name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tickets import services
+    from tickets.models import Status
+
+    from .tickets.helpers import advance, submit
+
+    world = build_world()
+    b_staff = world.outsiders["staff"]
+    made = [
+        submit(world, title=f"{SEARCH_WORD}补办失败（待确认）"),
+        submit(world, title=f"{SEARCH_WORD}补办失败（外科室待确认）", requester=b_staff),
+        advance(world, submit(world, title=f"{SEARCH_WORD}打印错位（处理中）"), Status.IN_PROGRESS),
+        advance(world, submit(world, title=f"{SEARCH_WORD}挂失（已解决）"), Status.RESOLVED),
+    ]
+    internal = advance(world, submit(world, title="参保登记报错"), Status.IN_PROGRESS)
+    services.comment_add(
+        ticket=internal, actor=world.engineer, body=f"内部：{SEARCH_WORD}接口超时", internal=True
+    )
+    attached = advance(world, submit(world, title="待遇发放核对"), Status.IN_PROGRESS)
+    services.attachment_add(
+        ticket=attached,
+        actor=world.engineer,
+        upload=SimpleUploadedFile(f"{SEARCH_WORD}日志.txt", b"log", content_type="text/plain"),
+        internal=True,
+    )
+    return world, [*made, internal, attached], {internal.pk, attached.pk}
+
+
+def test_search_never_returns_a_request_the_caller_cannot_open(db, client):
+    """For each role and both departments: the search page, the request list's q filter and the API's q
+    filter return only requests whose page the caller can open, and every one of those that names the
+    word where the caller may read it; internal comments and attachments match for the vendor only."""
+    from tickets import policy
+    from tickets.models import Ticket
+
+    world, tickets, internal_only = _search_world()
+    callers = [*world.users.items(), *((f"{r}@other-dept", u) for r, u in world.outsiders.items())]
+    problems = []
+    searched = 0
+    seen: dict[str, set[int]] = {}
+    for label, user in callers:
+        client.force_login(user)
+        openable = {
+            t.pk for t in tickets if client.get(reverse("tickets:detail", args=[t.pk])).status_code == 200
+        }
+        expected = openable if policy.is_vendor(user) else openable - internal_only
+        seen[label] = expected
+        numbers = {t.pk: t.number for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])}
+        pages = {
+            "search page": reverse("kb:search") + f"?q={SEARCH_WORD}",
+            "request list": reverse("tickets:list") + f"?q={SEARCH_WORD}",
+        }
+        for where, url in pages.items():
+            response = client.get(url)
+            if response.status_code != 200:
+                if openable:
+                    problems.append(f"{label}: {where} answers {response.status_code}")
+                continue
+            searched += 1
+            body = response.content.decode()
+            shown = {pk for pk, number in numbers.items() if number in body}
+            if shown != expected:
+                problems.append(f"{label}: {where} shows {sorted(shown)}, should find {sorted(expected)}")
+        response = client.get(reverse("api:tickets"), {"q": SEARCH_WORD})
+        if response.status_code == 200:
+            searched += 1
+            found = {row["id"] for row in response.json()["results"]}
+            if found != expected:
+                problems.append(f"{label}: API q shows {sorted(found)}, should find {sorted(expected)}")
+        elif openable:
+            problems.append(f"{label}: API q answers {response.status_code}")
+        client.logout()
+    assert not problems, "\n".join(problems)
+    # The world is not trivial: each department's staff find their own, the vendor the internal ones.
+    assert seen["staff"] and seen["staff@other-dept"] and not seen["staff"] & seen["staff@other-dept"]
+    assert internal_only <= seen["engineer"] and not internal_only & seen["bureau_admin"]
+    assert searched >= 10

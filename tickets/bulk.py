@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from common.audit import log_action
 from common.errors import ServiceError, error_messages
+from contracts.models import Priority
 
 from . import policy, services
 from .models import Ticket
@@ -33,6 +34,7 @@ class BulkAction:
     label: str
     roles: frozenset[str]
     needs_assignee: bool = False
+    needs_priority: bool = False
     export: bool = False  # changes nothing: the selection goes to the Excel export (audited there)
 
 
@@ -41,6 +43,7 @@ ACTIONS: dict[str, BulkAction] = {
     "assign": BulkAction(_("分派给"), frozenset({Role.PM}), needs_assignee=True),
     "claim": BulkAction(_("领取"), frozenset({Role.ENGINEER, Role.PM})),
     "close": BulkAction(_("关闭"), frozenset({Role.PM, Role.BUREAU_ADMIN})),
+    "priority": BulkAction(_("调整优先级为"), frozenset({Role.BUREAU_ADMIN}), needs_priority=True),
     "signoff_batch": BulkAction(_("并入批量确认表（按科室）"), frozenset({Role.ENGINEER, Role.PM})),
     "export": BulkAction(_("导出 Excel"), frozenset(policy.TICKET_ROLES), export=True),
 }
@@ -64,7 +67,7 @@ def _each(result: BulkResult, tickets: list[Ticket], call: Callable[[Ticket], ob
             result.done.append(ticket)
 
 
-def run(*, actor, action: str, tickets: list[Ticket], assignee=None) -> BulkResult:
+def run(*, actor, action: str, tickets: list[Ticket], assignee=None, priority: str = "") -> BulkResult:
     if action not in dict(actions_for(actor)) or ACTIONS[action].export:
         raise ServiceError("您不能执行这个批量操作。")
     result = BulkResult()
@@ -74,6 +77,14 @@ def run(*, actor, action: str, tickets: list[Ticket], assignee=None) -> BulkResu
         if assignee is None:
             raise ServiceError({"assignee": ["请选择处理人。"]})
         _each(result, tickets, lambda t: services.ticket_assign(ticket=t, actor=actor, assignee=assignee))
+    elif action == "priority":
+        if priority not in Priority.values:
+            raise ServiceError({"priority": ["请选择优先级。"]})
+        _each(
+            result,
+            tickets,
+            lambda t: services.ticket_priority_change(ticket=t, actor=actor, priority=priority),
+        )
     elif action == "claim":
         _each(result, tickets, lambda t: services.ticket_claim(ticket=t, actor=actor))
     elif action == "close":
@@ -101,6 +112,7 @@ def run(*, actor, action: str, tickets: list[Ticket], assignee=None) -> BulkResu
             "done": [t.pk for t in result.done],
             "refused": {str(t.pk): reason for t, reason in result.refused},
             "assignee": assignee.pk if assignee is not None else None,
+            "priority": priority or None,
         },
     )
     return result

@@ -156,7 +156,9 @@ def rebuild(contract=None, *, ticket_model=None, fact_model=None) -> int:
 # The audited changes of a request that touch what its facts are computed from (``FIELDS``): its
 # status (ended), confirmation and deadlines, first response, resolution, rework. Others (assign,
 # comment, time, steps...) do not; a first response they cause is audited as "respond".
-FACT_ACTIONS = frozenset({"confirm", "reject", "cancel", "respond", "resume", "resolve", "reopen"})
+FACT_ACTIONS = frozenset(
+    {"confirm", "reject", "cancel", "respond", "resume", "resolve", "reopen", "priority"}
+)
 
 
 def changed(action: str, ticket_id: int) -> None:

@@ -1,4 +1,6 @@
-"""Search across requests (issue 17): index on write, query scoped by ``selectors.visible_tickets``.
+"""Search across requests (issue 17): index on write, query scoped by ``selectors.visible_tickets``,
+ranked by the database's full-text index (``tickets.searchindex``: jieba words, PostgreSQL tsvector or
+SQLite FTS5).
 
 ``index_ticket`` is called for every audited write of a request (``services._log``), so the index follows
 the request's title, description, resolution, comments and attachment names. Queries go through
@@ -12,8 +14,9 @@ import html
 import re
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db import connection, transaction
+from django.db.models import FloatField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from common import clock
@@ -21,7 +24,7 @@ from common import clock
 from . import policy, selectors
 from .filters import NUMBER
 from .models import DONE_STATUSES, Attachment, Comment, SearchDocument, Ticket
-from .searchindex import document, highlight_words, query_terms
+from .searchindex import document, highlight_words, match_sql, query_terms, rank_sql
 
 # Audited actions that change searchable text (others — assign, start, wait… — leave it as it is).
 TEXT_ACTIONS = frozenset({"submit", "resolve", "comment", "attach", "edit"})
@@ -31,7 +34,8 @@ def compose(ticket, comments: Iterable, attachments: Iterable) -> tuple[str, str
     """(public tokens, vendor tokens) of a request and its comments/attachments (plain attributes only)."""
     comments = list(comments)
     attachments = list(attachments)
-    head = [ticket.number, ticket.title, ticket.description, ticket.resolution]
+    # The title twice: a word in the title weighs more in the ranking than one in a comment.
+    head = [ticket.number, ticket.title, ticket.title, ticket.description, ticket.resolution]
     public = document(
         *head,
         *(c.body for c in comments if not c.internal),
@@ -89,36 +93,59 @@ def reindex_all(batch: int = 1000) -> int:
         last = ids[-1]
 
 
+# The newest matching visible requests that are ranked (a common word matches thousands; ranking them
+# all costs more than the search is worth): the results are the best of these, the count is capped.
+CANDIDATES = 200
+
+
+def _match(user, query: str) -> tuple[list[str], str] | None:
+    """(terms, column) of a text query, or None for an empty one."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    vendor = user is not None and policy.is_vendor(user)
+    return terms, ("vendor_tokens" if vendor else "public_tokens")
+
+
 def matching(queryset: QuerySet[Ticket], user, query: str) -> QuerySet[Ticket]:
-    """``queryset`` narrowed to the requests matching every term of ``query`` (number, or text)."""
+    """``queryset`` narrowed to the requests matching every word of ``query`` (number, or text)."""
     query = (query or "").strip()[:100]
     if not query:
         return queryset
     number = NUMBER.match(query)
     if number:
         return queryset.filter(pk=int(number.group(1)))
-    terms = query_terms(query)
-    if not terms:
+    found = _match(user, query)
+    if found is None:
         return queryset.none()
-    vendor = user is not None and policy.is_vendor(user)
-    field = "search_doc__vendor_tokens" if vendor else "search_doc__public_tokens"
-    condition = Q()
-    for term in terms:
-        condition &= Q(**{f"{field}__phrase": term})
-    return queryset.filter(condition)
+    terms, column = found
+    sql, params = match_sql(SearchDocument._meta.db_table, "ticket_id", column, terms)
+    return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - SQL of tickets.searchindex, words as parameters
 
 
 def search_tickets(user, query: str, contract=None) -> QuerySet[Ticket]:
-    """Visible requests matching ``query``: those whose title matches first, then the newest."""
+    """Visible requests matching ``query``, the most relevant first (``ts_rank`` / ``bm25``), then the
+    newest. Only the ``CANDIDATES`` newest matches are ranked and returned (``capped`` says so)."""
     qs = matching(selectors.ticket_list(user, contract), user, query)
-    first = highlight_words(query)[:1]
-    if first:
-        qs = qs.annotate(
-            title_hit=Case(
-                When(title__icontains=first[0], then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
-        ).order_by("-title_hit", "-created_at", "-id")
-    return qs
+    found = _match(user, query) if not NUMBER.match((query or "").strip()) else None
+    if found is None:
+        return qs
+    terms, column = found
+    ids = list(qs.order_by("-pk").values_list("pk", flat=True)[: CANDIDATES + 1])
+    table = Ticket._meta.db_table
+    sql, params = rank_sql(
+        SearchDocument._meta.db_table, "ticket_id", column, terms, f"{connection.ops.quote_name(table)}.id"
+    )
+    # The candidates are visible already (``qs`` starts from ``ticket_list``): no second scoping here.
+    result = (
+        Ticket.objects.filter(pk__in=ids[:CANDIDATES])
+        .select_related(*selectors.LIST_RELATED)
+        .annotate(rank=RawSQL(sql, params, output_field=FloatField()))  # noqa: S611 - SQL of tickets.searchindex, words as parameters
+        .order_by("-rank", "-created_at", "-id")
+    )
+    result.known_count = min(len(ids), CANDIDATES)
+    result.capped = len(ids) > CANDIDATES
+    return result
 
 
 def similar_solved(user, text: str, *, limit: int = 5, contract=None) -> list[Ticket]:

@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from common.errors import error_messages
 from common.permissions import deny, require_perm
-from contracts.models import ServiceScope
+from contracts.models import Priority, ServiceScope
 from contracts.selectors import active_scopes, contract_in_use
 
 from . import bulk, links, policy, saved_views, search, selectors, templates_service
@@ -120,6 +120,8 @@ def bulk_action(request):
         "assignees": assignees,
         "assignee": assignee,
         "needs_assignee": action in dict(actions) and dict(actions)[action].needs_assignee,
+        "priorities": Priority.choices if any(a.needs_priority for _k, a in actions) else [],
+        "priority": request.POST.get("priority", ""),
     }
     if not tickets:
         messages.error(request, _("没有选中任何请求。"))
@@ -131,7 +133,9 @@ def bulk_action(request):
     if request.POST.get("confirm") != "1" or not context["action"]:
         return render(request, "tickets/bulk_confirm.html", context)
     try:
-        result = bulk.run(actor=user, action=action, tickets=tickets, assignee=assignee)
+        result = bulk.run(
+            actor=user, action=action, tickets=tickets, assignee=assignee, priority=context["priority"]
+        )
     except ValidationError as exc:
         context["error"] = "；".join(error_messages(exc))
         return render(request, "tickets/bulk_confirm.html", context)

@@ -22,6 +22,20 @@ def _article(world):
     )
 
 
+@once_per_world
+def _attachment(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kb import services
+
+    upload = SimpleUploadedFile("调资脚本说明.txt", b"steps", content_type="text/plain")
+    return services.article_attach(actor=world.pm, article=_article(world), upload=upload)
+
+
+def attachment_pk(world):
+    return {"pk": _attachment(world).pk}
+
+
 def article_pk(world):
     return {"pk": _article(world).pk}
 
@@ -33,5 +47,10 @@ RULES = {
     "kb:detail": Rule(READERS, kwargs=article_pk, unscoped="知识库文章不属于科室"),
     "kb:edit": Rule(WRITERS, methods=("GET", "POST"), kwargs=article_pk, unscoped="知识库文章不属于科室"),
     "kb:vote": Rule(READERS, methods=("POST",), kwargs=article_pk, unscoped="知识库文章不属于科室"),
+    # The request is looked up among those the writer can open (a number they cannot open is "not found").
+    "kb:link": Rule(WRITERS, methods=("POST",), kwargs=article_pk, unscoped="知识库文章不属于科室"),
     "kb:search": Rule(READERS),
+    "kb:attach": Rule(WRITERS, methods=("POST",), kwargs=article_pk, unscoped="知识库文章不属于科室"),
+    # Whoever reads the article reads its files (a download: no-store, audited as an export).
+    "kb:attachment": Rule(READERS, kwargs=attachment_pk, unscoped="知识库文章不属于科室"),
 }

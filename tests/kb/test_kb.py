@@ -104,3 +104,87 @@ def test_list_is_paginated_with_flat_queries(world, login, django_assert_max_num
         response = client.get("/kb/", {"q": "初始化"})
     assert response.status_code == 200
     assert response.content.decode().count('class="list-group-item list-group-item-action"') == 20
+
+
+def test_article_search_is_ranked_and_follows_edits(world):
+    twice = services.article_create(
+        actor=world.pm, title="失业金上下限调整", problem="每年失业金上下限调整", steps="按文件调整上下限"
+    )
+    once = services.article_create(
+        actor=world.pm, title="批处理日志查看", problem="失业金上下限调整后核对", steps="s"
+    )
+    assert [a.pk for a in selectors.search_articles(world.staff, "失业金上下限调整")] == [twice.pk, once.pk]
+    assert [a.pk for a in selectors.search_articles(world.staff, "上下限")] == [twice.pk, once.pk]
+    services.article_update(actor=world.engineer, article=once, problem="与调整无关")
+    assert [a.pk for a in selectors.search_articles(world.staff, "失业金")] == [twice.pk]
+
+
+def test_writer_links_an_article_to_another_solved_request(world, login):
+    from tickets.models import Ticket
+
+    first = _solved(world)
+    article = services.article_create(
+        actor=world.pm, title="养老调资中断处理", problem="p", steps="s", tickets=[first]
+    )
+    second = _solved(world)
+    open_one = submit(world, title="未解决的请求")
+    client = login(world.engineer)
+    assert 'data-testid="kb-link"' in client.get(f"/kb/{article.pk}/").content.decode()
+    number = Ticket.objects.get(pk=second.pk).number
+    response = client.post(f"/kb/{article.pk}/link/", {"number": number}, follow=True)
+    assert f"已关联请求 {number}" in response.content.decode()
+    assert set(article.tickets.values_list("pk", flat=True)) == {first.pk, second.pk}
+    assert AuditEntry.objects.filter(action="kb.link", changes__ticket=second.pk).exists()
+    # Not solved: refused with the reason; a number that is not a request: not found.
+    pm = login(world.pm)  # the PM sees requests not yet confirmed
+    body = pm.post(f"/kb/{article.pk}/link/", {"number": open_one.number}, follow=True).content.decode()
+    assert "尚未解决" in body
+    assert (
+        "没有找到"
+        in client.post(f"/kb/{article.pk}/link/", {"number": "FW2023-99999"}, follow=True).content.decode()
+    )
+    assert article.tickets.count() == 2
+    # Staff read the article but cannot link; the page offers no form to them.
+    staff = login(world.staff)
+    assert 'data-testid="kb-link"' not in staff.get(f"/kb/{article.pk}/").content.decode()
+    assert staff.post(f"/kb/{article.pk}/link/", {"number": second.number}).status_code == 403
+    assert article.tickets.count() == 2
+
+
+def test_article_attachments_uploaded_by_writers_read_by_readers(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    public = services.article_create(actor=world.pm, title="失业金上下限调整步骤", problem="p", steps="s")
+    internal = services.article_create(
+        actor=world.pm, title="中间件口令", problem="p", steps="s", visibility=Visibility.INTERNAL
+    )
+    engineer = login(world.engineer)
+    upload = SimpleUploadedFile("上下限调整脚本.txt", b"update ...", content_type="text/plain")
+    response = engineer.post(f"/kb/{public.pk}/attach/", {"file": upload}, follow=True)
+    assert "附件已上传" in response.content.decode()
+    attachment = public.attachments.get()
+    assert attachment.original_name == "上下限调整脚本.txt"
+    assert AuditEntry.objects.filter(action="kb.attach").count() == 1
+    # The file's name is searchable with the article.
+    assert [a.pk for a in selectors.search_articles(world.staff, "脚本")] == [public.pk]
+    # Staff read it through the checked download, and cannot upload.
+    staff = login(world.staff)
+    page = staff.get(f"/kb/{public.pk}/").content.decode()
+    assert "上下限调整脚本.txt" in page and 'data-testid="kb-attach"' not in page
+    download = staff.get(f"/kb/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"update ..."
+    assert "no-store" in download["Cache-Control"]
+    assert staff.post(f"/kb/{public.pk}/attach/", {"file": upload}).status_code == 403
+    # A file of an internal article is the vendor's only.
+    secret = services.article_attach(
+        actor=world.pm,
+        article=internal,
+        upload=SimpleUploadedFile("口令.txt", b"x", content_type="text/plain"),
+    )
+    assert staff.get(f"/kb/attachments/{secret.pk}/").status_code == 404
+    engineer = login(world.engineer)  # the fixture's client, logged in again
+    assert engineer.get(f"/kb/attachments/{secret.pk}/").status_code == 200
+    # A type the portal refuses is refused here too.
+    bad = SimpleUploadedFile("run.exe", b"MZ...", content_type="application/octet-stream")
+    engineer.post(f"/kb/{public.pk}/attach/", {"file": bad})
+    assert public.attachments.count() == 1

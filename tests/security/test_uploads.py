@@ -32,6 +32,7 @@ UPLOAD_PATHS = {
     "contracts:undertaking_add": "document",
     "contracts:termination_give": "document",
     "contracts:contact_add": "document",
+    "kb:attach": "file",
 }
 STORED = set(UPLOAD_PATHS) - {"contracts:calendar_load"}  # the calendar file is read, not kept
 EXTRA = {"tickets:signoff_sign": {"method": "scan"}, "tickets:upgrade_step": {}}
@@ -113,6 +114,10 @@ def _setup(name, world):
     if name == "tickets:upgrade_step":
         t = _ticket(world, "upgrade")
         return reverse(name, args=[t.pk]), world.bureau_admin, {"upgrade_step-stage": "confirmed"}
+    if name == "kb:attach":
+        from ..access.kb import article_pk
+
+        return reverse(name, kwargs=article_pk(world)), world.engineer, {}
     if name == "tickets:signoff_sign":
         t = _ticket(world, resolved=True)
         return reverse(name, args=[t.signoff_id]), world.staff, {"method": "scan"}

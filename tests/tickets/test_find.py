@@ -112,6 +112,54 @@ def test_bulk_all_matching_the_filter_stays_in_scope(world, login):
     assert other.status == Status.SUBMITTED
 
 
+def test_bureau_admin_changes_priority_in_bulk(world, login):
+    """Each request on its own: deadlines follow the new priority's SLA, one audit entry each, done
+    and ended requests refused with the reason; only the bureau admin is offered the action."""
+    from contracts.models import Priority
+    from tickets.models import Status
+
+    from .helpers import advance
+
+    confirmed = advance(world, submit(world, title="待分派"), Status.CONFIRMED)
+    waiting = submit(world, title="待确认")
+    done = advance(world, submit(world, title="已解决的"), Status.RESOLVED)
+    before_due = confirmed.resolve_due_at
+    assert confirmed.priority == Priority.NORMAL and before_due is not None
+    client = login(world.bureau_admin)
+    ids = [confirmed.pk, waiting.pk, done.pk]
+    page = client.post("/tickets/bulk/", {"ids": ids, "action": "priority"}).content.decode()
+    assert 'data-testid="bulk-priority"' in page
+    refused = client.post("/tickets/bulk/", {"ids": ids, "action": "priority", "confirm": "1"})
+    assert "请选择优先级" in refused.content.decode()
+    result = client.post(
+        "/tickets/bulk/", {"ids": ids, "action": "priority", "priority": Priority.URGENT, "confirm": "1"}
+    )
+    body = result.content.decode()
+    assert "成功 2 个，未执行 1 个" in body
+    assert done.number in body and "不能再调整优先级" in body
+    confirmed.refresh_from_db()
+    waiting.refresh_from_db()
+    done.refresh_from_db()
+    assert (confirmed.priority, waiting.priority, done.priority) == (
+        Priority.URGENT,
+        Priority.URGENT,
+        Priority.NORMAL,
+    )
+    assert confirmed.resolve_due_at < before_due  # the urgent SLA is shorter
+    entries = AuditEntry.objects.filter(action="ticket.priority")
+    assert entries.count() == 2
+    assert entries.get(object_id=str(confirmed.pk)).changes["priority"] == [Priority.NORMAL, Priority.URGENT]
+    # Not offered to anyone else, and refused if posted.
+    for role in ("pm", "dept_head"):
+        other = login(world.users[role])
+        assert 'value="priority"' not in other.post("/tickets/bulk/", {"ids": [waiting.pk]}).content.decode()
+        other.post(
+            "/tickets/bulk/", {"ids": [waiting.pk], "action": "priority", "priority": "low", "confirm": "1"}
+        )
+    waiting.refresh_from_db()
+    assert waiting.priority == Priority.URGENT
+
+
 def test_staff_may_only_export_the_selection(world, login):
     from tickets.models import Status
 

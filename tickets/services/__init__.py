@@ -22,7 +22,7 @@ from ..rules import check_upgrade_window, timezone_naive, upgrade_window
 from ._base import quiet_notifications
 from .activity import attachment_add, comment_add, time_log
 from .deadlines import compute_deadlines, recompute_pending_deadlines, sla_target
-from .filing import ticket_cancel, ticket_confirm, ticket_reject, ticket_submit
+from .filing import ticket_cancel, ticket_confirm, ticket_priority_change, ticket_reject, ticket_submit
 from .gates import (
     batch_step_record,
     data_authorize,
@@ -65,6 +65,7 @@ __all__ = [
     "ticket_claim",
     "ticket_close",
     "ticket_confirm",
+    "ticket_priority_change",
     "ticket_reject",
     "ticket_reopen",
     "ticket_resolve",

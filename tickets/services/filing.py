@@ -8,7 +8,7 @@ from accounts.roles import Role
 from common import clock
 from common.audit import snapshot
 from common.errors import ServiceError, require
-from contracts.models import Contract
+from contracts.models import Contract, Priority
 from contracts.workdays import WorkCalendar
 
 from .. import policy
@@ -161,5 +161,42 @@ def ticket_cancel(*, ticket: Ticket, actor, reason: str) -> Ticket:
         body=reason,
         ticket=ticket,
         kind="ticket.cancelled",
+    )
+    return ticket
+
+
+# The bureau decides how urgent a request is; the vendor works to the SLA of that priority.
+PRIORITY_CHANGEABLE = frozenset(
+    {Status.SUBMITTED, Status.CONFIRMED, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING}
+)
+
+
+@transaction.atomic
+def ticket_priority_change(
+    *, ticket: Ticket, actor, priority: str, calendar: WorkCalendar | None = None
+) -> Ticket:
+    """The bureau admin changes an open request's priority; a confirmed one's deadlines follow the
+    new priority's SLA target (from its confirmation, with the paused time it already has)."""
+    require(actor.role == Role.BUREAU_ADMIN, "只有局信息化管理员可以调整请求的优先级。")
+    if priority not in Priority.values:
+        raise ServiceError({"priority": ["请选择有效的优先级。"]})
+    locked = Ticket.objects.select_for_update().select_related("contract").get(pk=ticket.pk)
+    require(locked.status in PRIORITY_CHANGEABLE, "已解决、已关闭或已结束的请求不能再调整优先级。")
+    before = locked.priority
+    if before == priority:
+        raise ServiceError({"priority": [f"请求 {locked.number} 已是该优先级。"]})
+    old_due = locked.resolve_due_at
+    locked.priority = priority
+    compute_deadlines(locked, calendar=calendar)
+    locked.save(
+        update_fields=["priority", "respond_due_at", "resolve_due_at", "resolve_warn_at", "due_pending_year"]
+    )
+    for name in ("priority", "respond_due_at", "resolve_due_at", "resolve_warn_at", "due_pending_year"):
+        setattr(ticket, name, getattr(locked, name))
+    _log(
+        "priority",
+        actor=actor,
+        ticket=ticket,
+        changes={"priority": [before, priority], "resolve_due_at": [old_due, locked.resolve_due_at]},
     )
     return ticket

@@ -15,7 +15,7 @@ from .. import selectors
 from ..models import BatchStep, DataAuthorization, UpgradeStep
 
 
-def _file_response(request, obj, field_file, filename: str, *, inline: bool = False) -> FileResponse:
+def file_response(request, obj, field_file, filename: str, *, inline: bool = False) -> FileResponse:
     """Serve a stored file to someone allowed to see it; the download is an export and is audited."""
     if not field_file:
         raise Http404
@@ -36,7 +36,7 @@ def _file_response(request, obj, field_file, filename: str, *, inline: bool = Fa
 @require_perm("tickets.view_ticket")
 def attachment_download(request, pk: int):
     attachment = selectors.attachment_for(request.user, pk)
-    return _file_response(request, attachment, attachment.file, attachment.original_name)
+    return file_response(request, attachment, attachment.file, attachment.original_name)
 
 
 EVIDENCE = {
@@ -56,4 +56,4 @@ def evidence_download(request, kind: str, pk: int):
     selectors.ticket_for(request.user, row.ticket_id)  # 404 outside the user's scope
     field_file = getattr(row, field)
     name = field_file.name.rsplit("/", 1)[-1] if field_file else ""
-    return _file_response(request, row, field_file, name)
+    return file_response(request, row, field_file, name)

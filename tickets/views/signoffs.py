@@ -17,7 +17,7 @@ from contracts.selectors import contract_in_use
 from .. import policy, selectors, services
 from ..forms import BatchSignoffForm, SignForm, apply_service_error
 from ..models import SignOffMethod, SignOffStatus
-from .files import _file_response
+from .files import file_response
 from .lists import PAGE_SIZE
 
 
@@ -120,7 +120,7 @@ def signoff_pdf(request, pk: int):
 def signoff_scan(request, pk: int):
     signoff = selectors.signoff_for(request.user, pk)
     name = f"{signoff.number}-signed." + (signoff.scan.name.rsplit(".", 1)[-1] if signoff.scan else "pdf")
-    return _file_response(request, signoff, signoff.scan, name)
+    return file_response(request, signoff, signoff.scan, name)
 
 
 @require_http_methods(["GET", "POST"])
