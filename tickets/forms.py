@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import clock
 from common.errors import apply_service_error  # noqa: F401 (kept here for callers)
-from common.forms import IdMultipleChoiceField
+from common.forms import IdMultipleChoiceField, MultipleFileField
 from contracts.selectors import active_scopes
 
 from .attachments import allowed_label, max_bytes
@@ -23,22 +23,6 @@ KIND_FIELDS = {
     "init_type": [Kind.INIT],
     "upgrade_target": [Kind.UPGRADE],
 }
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 def upload_help() -> str:
