@@ -107,6 +107,76 @@ def batch_step_record(*, ticket: Ticket, actor, step: str, note: str = "", evide
     return row
 
 
+def _upgrade_order(ticket: Ticket, stage: str, done: dict) -> bool:
+    """Whether recording ``stage`` now reschedules the planned window; refuses a stage out of order."""
+    reschedule = stage == UpgradeStage.SCHEDULED and stage in done and UpgradeStage.DEPLOYED not in done
+    expected = policy.next_upgrade_stage(ticket, set(done))
+    if stage != expected and not reschedule:
+        if stage in done:
+            raise ConcurrentChange(f"“{UpgradeStage(stage).label}”已经记录过了。")
+        raise ServiceError(
+            f"升级须按顺序进行，下一步应为：{UpgradeStage(expected).label}。"
+            if expected
+            else "升级各阶段均已完成。"
+        )
+    return reschedule
+
+
+def _upgrade_inputs(ticket: Ticket, stage: str, note: str, document, window_start) -> bool:
+    """Check what the stage needs; returns whether its window is an emergency one."""
+    if stage == UpgradeStage.REQUIREMENT and not (note or document):
+        raise ServiceError({"note": ["请填写需求文档要点或上传需求文档。"]})
+    if stage == UpgradeStage.SUBMITTED and not note:
+        raise ServiceError({"note": ["请填写提交市信息中心的方式或编号。"]})
+    emergency = False
+    if stage in {UpgradeStage.SCHEDULED, UpgradeStage.DEPLOYED}:
+        if window_start is None:
+            raise ServiceError({"window_start": ["请填写升级开始时间。"]})
+        if stage == UpgradeStage.SCHEDULED and window_start < clock.now():
+            raise ServiceError({"window_start": ["计划升级时间不能早于现在。"]})
+        if stage == UpgradeStage.DEPLOYED and window_start > clock.now():
+            raise ServiceError({"window_start": ["实际部署时间不能晚于现在。"]})
+        if stage == UpgradeStage.DEPLOYED:
+            recorded_times.check_moment(ticket, window_start, field="window_start", what="实际部署时间")
+        emergency = rules.check_upgrade_window(ticket, window_start)
+    if document:
+        validate_upload(document)
+    return emergency
+
+
+def _upgrade_reschedule(
+    row: UpgradeStep, ticket: Ticket, actor, note: str, window_start, emergency
+) -> UpgradeStep:
+    before = row.window_start
+    row.window_start, row.note, row.emergency = window_start, note or row.note, emergency
+    row.recorded_by, row.recorded_at = actor, clock.now()
+    row.save()
+    _log(
+        "upgrade_reschedule",
+        actor=actor,
+        ticket=ticket,
+        changes={"window_start": [before, window_start], "emergency": emergency},
+    )
+    return row
+
+
+def _upgrade_notify(ticket: Ticket, stage: str) -> None:
+    if stage == UpgradeStage.REQUIREMENT:
+        _notify(
+            _heads(ticket.department_id),
+            title=f"升级需求文档待确认：{ticket.number}",
+            ticket=ticket,
+            kind="ticket.upgrade",
+        )
+    elif stage == UpgradeStage.DEPLOYED:
+        _notify(
+            [ticket.requester, *_heads(ticket.department_id)],
+            title=f"升级已部署，请确认：{ticket.number}",
+            ticket=ticket,
+            kind="ticket.upgrade",
+        )
+
+
 @transaction.atomic
 def upgrade_step_record(
     *,
@@ -126,47 +196,11 @@ def upgrade_step_record(
     )
     Ticket.objects.select_for_update().filter(pk=ticket.pk).first()  # serialise stages of one request
     done = {row.stage: row for row in ticket.upgrade_steps.all()}
-    reschedule = stage == UpgradeStage.SCHEDULED and stage in done and UpgradeStage.DEPLOYED not in done
-    expected = policy.next_upgrade_stage(ticket, set(done))
-    if stage != expected and not reschedule:
-        if stage in done:
-            raise ConcurrentChange(f"“{UpgradeStage(stage).label}”已经记录过了。")
-        raise ServiceError(
-            f"升级须按顺序进行，下一步应为：{UpgradeStage(expected).label}。"
-            if expected
-            else "升级各阶段均已完成。"
-        )
+    reschedule = _upgrade_order(ticket, stage, done)
     note = (note or "").strip()
-    if stage == UpgradeStage.REQUIREMENT and not (note or document):
-        raise ServiceError({"note": ["请填写需求文档要点或上传需求文档。"]})
-    if stage == UpgradeStage.SUBMITTED and not note:
-        raise ServiceError({"note": ["请填写提交市信息中心的方式或编号。"]})
-    emergency = False
-    if stage in {UpgradeStage.SCHEDULED, UpgradeStage.DEPLOYED}:
-        if window_start is None:
-            raise ServiceError({"window_start": ["请填写升级开始时间。"]})
-        if stage == UpgradeStage.SCHEDULED and window_start < clock.now():
-            raise ServiceError({"window_start": ["计划升级时间不能早于现在。"]})
-        if stage == UpgradeStage.DEPLOYED and window_start > clock.now():
-            raise ServiceError({"window_start": ["实际部署时间不能晚于现在。"]})
-        if stage == UpgradeStage.DEPLOYED:
-            recorded_times.check_moment(ticket, window_start, field="window_start", what="实际部署时间")
-        emergency = rules.check_upgrade_window(ticket, window_start)
-    if document:
-        validate_upload(document)
+    emergency = _upgrade_inputs(ticket, stage, note, document, window_start)
     if reschedule:
-        row = done[stage]
-        before = row.window_start
-        row.window_start, row.note, row.emergency = window_start, note or row.note, emergency
-        row.recorded_by, row.recorded_at = actor, clock.now()
-        row.save()
-        _log(
-            "upgrade_reschedule",
-            actor=actor,
-            ticket=ticket,
-            changes={"window_start": [before, window_start], "emergency": emergency},
-        )
-        return row
+        return _upgrade_reschedule(done[stage], ticket, actor, note, window_start, emergency)
     row = UpgradeStep(
         ticket=ticket,
         stage=stage,
@@ -194,20 +228,7 @@ def upgrade_step_record(
             "emergency": emergency,
         },
     )
-    if stage == UpgradeStage.REQUIREMENT:
-        _notify(
-            _heads(ticket.department_id),
-            title=f"升级需求文档待确认：{ticket.number}",
-            ticket=ticket,
-            kind="ticket.upgrade",
-        )
-    elif stage == UpgradeStage.DEPLOYED:
-        _notify(
-            [ticket.requester, *_heads(ticket.department_id)],
-            title=f"升级已部署，请确认：{ticket.number}",
-            ticket=ticket,
-            kind="ticket.upgrade",
-        )
+    _upgrade_notify(ticket, stage)
     return row
 
 

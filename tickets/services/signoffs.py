@@ -167,6 +167,25 @@ def signoff_issue_batch(*, tickets: list[Ticket], actor) -> SignOff:
     return signoff
 
 
+def _freeze_signature(signoff: SignOff, actor, now: dt.datetime, method: str, late: bool, scan) -> None:
+    """The stored scan, and who signed, when, how and whether late, into the form's frozen snapshot."""
+    signoff.refresh_from_db()
+    if scan:
+        signoff.scan = scan
+    snap = dict(signoff.snapshot)
+    snap.update(
+        {
+            "signed_by": actor.display_name,
+            "signed_at": clock.local(now).strftime("%Y-%m-%d %H:%M"),
+            "method": str(SignOffMethod(method).label),
+            "signer_note": signoff.signer_note,
+            "late": late,
+        }
+    )
+    signoff.snapshot = snap
+    signoff.save(update_fields=["scan", "snapshot"])
+
+
 @transaction.atomic
 def signoff_sign(
     *, signoff: SignOff, actor, method: str = SignOffMethod.PORTAL, note: str = "", scan=None
@@ -195,21 +214,7 @@ def signoff_sign(
         raise ConcurrentChange(
             f"该确认表刚刚已被{'签署' if signoff.status == SignOffStatus.SIGNED else '作废'}，请刷新页面。"
         )
-    signoff.refresh_from_db()
-    if scan:
-        signoff.scan = scan
-    snap = dict(signoff.snapshot)
-    snap.update(
-        {
-            "signed_by": actor.display_name,
-            "signed_at": clock.local(now).strftime("%Y-%m-%d %H:%M"),
-            "method": str(SignOffMethod(method).label),
-            "signer_note": signoff.signer_note,
-            "late": late,
-        }
-    )
-    signoff.snapshot = snap
-    signoff.save(update_fields=["scan", "snapshot"])
+    _freeze_signature(signoff, actor, now, method, late, scan)
     tickets = list(Ticket.objects.filter(signoff=signoff, status=Status.RESOLVED))
     Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
         status=Status.SIGNED_OFF, signed_off_at=now, paused_since=None, updated_at=now
