@@ -240,6 +240,14 @@ def ticket_detail(user, ticket: Ticket) -> dict:
         "now": clock.now(),
         "today": clock.today(),
         "signoff": ticket.signoff,
+        # The form this user would sign for this resolved request: the page's first, primary action.
+        "signoff_to_sign": (
+            ticket.signoff
+            if ticket.signoff_id
+            and user.has_perm("tickets.signoff_ticket")
+            and policy.can_sign(user, ticket.signoff)
+            else None
+        ),
     }
 
 

@@ -62,3 +62,54 @@ def test_the_upgrade_target_is_on_the_contract_form(world, login):
         .content.decode()
     )
     assert 'name="upgrade_resolve_workdays"' in html
+
+
+def test_the_clerk_gets_a_primary_sign_action_on_a_resolved_request(world, login, in_2023):
+    """Item 8: on a resolved request the clerk saw only the low-contrast "重新打开"."""
+    ticket = advance(world, submit(world), Status.RESOLVED)
+    url = reverse("tickets:detail", args=[ticket.pk])
+    sign_url = reverse("tickets:signoff_detail", args=[ticket.signoff_id])
+    page = login(world.staff).get(url).content.decode()
+    assert 'data-testid="sign-signoff"' in page and sign_url in page
+    assert "签署服务内容确认表" in page
+    # it comes before every other action of the card (first in reading order)
+    actions = page[page.index('data-testid="actions-card"') :]
+    assert actions.index('data-testid="sign-signoff"') < actions.index("重新打开（返工）")
+    assert 'btn btn-primary w-100" href="' + sign_url in actions
+
+    # the engineer who resolved it may not sign: no such button
+    assert 'data-testid="sign-signoff"' not in login(world.engineer).get(url).content.decode()
+    # once signed, the button is gone
+    from tickets import services
+
+    services.signoff_sign(signoff=ticket.signoff, actor=world.staff)
+    assert 'data-testid="sign-signoff"' not in login(world.staff).get(url).content.decode()
+
+
+def test_pending_sign_offs_on_the_home_panel_show_the_request_titles(world, login, in_2023):
+    """Item 8: the home panel listed only QR numbers."""
+    ticket = advance(world, submit(world, title="养老待遇核定页面报错"), Status.RESOLVED)
+    page = login(world.staff).get("/").content.decode()
+    panel = page[page.index('data-testid="pending-signoffs"') :]
+    panel = panel[: panel.index("</ul>")]
+    assert ticket.signoff.number in panel and "养老待遇核定页面报错" in panel
+
+
+def test_request_numbers_link_to_the_request_on_sign_off_pages(world, login, in_2023):
+    """Item 8: the sign-off detail and list showed request numbers as plain text."""
+    ticket = advance(world, submit(world), Status.RESOLVED)
+    client = login(world.staff)
+    url = reverse("tickets:detail", args=[ticket.pk])
+    link = f'href="{url}" data-testid="ticket-number-link">{ticket.number}</a>'
+    detail = client.get(reverse("tickets:signoff_detail", args=[ticket.signoff_id])).content.decode()
+    assert link in detail
+    listing = client.get(reverse("tickets:signoff_list")).content.decode()
+    assert link in listing
+
+
+def test_ticket_link_leaves_other_text_alone():
+    from tickets.templatetags.tickets_tags import ticket_link
+
+    assert ticket_link("QR2023-00001") == "QR2023-00001"
+    assert ticket_link("") == ""
+    assert 'href="/tickets/12/"' in ticket_link("FW2023-00012")
