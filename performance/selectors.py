@@ -29,8 +29,7 @@ from contracts.calendar import get_calendar
 from contracts.models import SCORE_PARTS, Contract
 from contracts.rules import Tier
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
-from rosters.models import Position
-from rosters.selectors import attendance_report
+from rosters.selectors import RATE_POSITIONS, attendance_report
 from tickets.models import DATA_MAINTENANCE_KINDS, ENDED_STATUSES, Ticket
 from tickets.selectors import contract_tickets
 
@@ -131,7 +130,7 @@ class Evidence:
         through = min(self.contract.end_on, clock.local(self.now).date() - dt.timedelta(days=1))
         try:
             return attendance_report(
-                self.contract, through=through, calendar=self.calendar, positions=(Position.ENGINEER,)
+                self.contract, through=through, calendar=self.calendar, positions=RATE_POSITIONS
             )
         except CalendarNotLoaded as exc:
             return exc

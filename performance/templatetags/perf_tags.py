@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from common.figures import percent_text
+
 register = template.Library()
 
 
@@ -21,6 +23,15 @@ def share_pct(value):
     if value in (None, ""):
         return "—"
     return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP):f}%"
+
+
+@register.filter
+def result_pct(result):
+    """A part's 达标率 from its exact counts, one decimal (``common.figures``): the same number the
+    home page and the statistics show for a figure of the same name and period."""
+    if result is None or not result.counted:
+        return "—"
+    return percent_text(result.achieved, result.counted)
 
 
 @register.filter

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
+from common.figures import percent_text
 
 register = template.Library()
 
@@ -86,10 +87,11 @@ def roster_tabs(context):
 
 @register.filter
 def rate_percent(rate):
-    """``98.50%`` or ``—`` when nothing was scheduled."""
-    if getattr(rate, "percent", None) is None:
+    """``98.5%`` or ``—`` when nothing was scheduled: one decimal, as every page shows a rate
+    (``common.figures``)."""
+    if not getattr(rate, "scheduled", 0):
         return "—"
-    return f"{rate.percent}%"
+    return percent_text(rate.attended, rate.scheduled)
 
 
 @register.filter
