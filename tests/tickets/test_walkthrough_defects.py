@@ -113,3 +113,18 @@ def test_ticket_link_leaves_other_text_alone():
     assert ticket_link("QR2023-00001") == "QR2023-00001"
     assert ticket_link("") == ""
     assert 'href="/tickets/12/"' in ticket_link("FW2023-00012")
+
+
+def test_english_list_and_timeline_have_no_chinese_labels(world, login, in_2023):
+    """Issue 16 (English complete): the ordering's descending labels and the timeline's verbs were
+    Chinese on English pages (formatted once at import, or not marked for translation)."""
+    import re
+
+    ticket = advance(world, submit(world, title="Pension page error"), Status.CONFIRMED)
+    client = login(world.staff)
+    client.cookies["django_language"] = "en"
+    listing = client.get(reverse("tickets:list")).content.decode()
+    assert "Priority (descending)" in listing and "优先级" not in listing
+    detail = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    timeline = detail[detail.index('data-testid="timeline"') :]
+    assert not re.search(r"提交请求|确认请求", timeline)
