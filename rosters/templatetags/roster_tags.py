@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
@@ -109,9 +110,27 @@ def hm(moment):
     return f"{clock.local(moment):%H:%M}"
 
 
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh").startswith("zh")
+
+
 @register.filter
 def weekday_cn(day):
-    return "一二三四五六日"[day.weekday()] if day else ""
+    """The weekday in a grid's narrow column: 三 on the Chinese page, We on the English."""
+    if not day:
+        return ""
+    return "一二三四五六日"[day.weekday()] if _chinese() else WEEKDAYS_EN[day.weekday()][:2]
+
+
+@register.filter
+def weekday(day):
+    """The weekday after a date: 周三 on the Chinese page, Wed on the English (issue 16)."""
+    if not day:
+        return ""
+    return "周" + "一二三四五六日"[day.weekday()] if _chinese() else WEEKDAYS_EN[day.weekday()]
 
 
 @register.filter

@@ -1,0 +1,38 @@
+"""Issue 16 (English complete): weekdays after dates, the calendar's and the attendance grid's
+column heads, and the change form's setting choices were Chinese on English pages."""
+
+import datetime as dt
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from contracts.agreement_services import setting_choices
+from rosters.templatetags.roster_tags import weekday, weekday_cn
+
+WEDNESDAY = dt.date(2023, 3, 8)
+
+
+def test_weekdays_follow_the_language():
+    with translation.override("zh-hans"):
+        assert (weekday(WEDNESDAY), weekday_cn(WEDNESDAY)) == ("周三", "三")
+    with translation.override("en"):
+        assert (weekday(WEDNESDAY), weekday_cn(WEDNESDAY)) == ("Wed", "We")
+
+
+def test_grid_heads_and_setting_choices_in_english():
+    with translation.override("en"):
+        html = Template(
+            "{% load i18n %}{% translate '四' context '星期' %}{% translate '休' context '考勤表' %}"
+        )
+        assert html.render(Context()) == "ThH"
+        assert not any("\u4e00" <= ch <= "\u9fff" for _value, label in setting_choices()[:1] for ch in label)
+
+
+@pytest.mark.django_db
+def test_the_calendar_page_in_english_has_english_weekday_heads(world, login):
+    client = login(world.staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("contracts:calendar")).content.decode()
+    assert "<th>Th</th>" in page and "<th>四</th>" not in page
