@@ -26,7 +26,7 @@ CALENDAR_READERS = ["staff", "dept_head", "bureau_admin", "engineer", "pm", "fin
 
 class ContractsConfig(AppConfig):
     name = "contracts"
-    verbose_name = "合同与日历"
+    verbose_name = _("合同与日历")
 
     nav_items = [
         NavItem(

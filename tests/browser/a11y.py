@@ -37,9 +37,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 GATED_IMPACTS = {"critical", "serious", "moderate", "minor"}
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
-WAIT_FOR_PANELS = (
-    """() => !document.querySelector('[data-hx-trigger~="load"], [hx-trigger~="load"], .htmx-request')"""
-)
+# Lazy panels replace themselves when loaded; a panel that loads into itself (hx-target "this", e.g. the
+# similar requests under a new request's title) stays, so only its request in flight is waited for.
+WAIT_FOR_PANELS = """() => !document.querySelector(
+  '[data-hx-trigger~="load"]:not([data-hx-target="this"]), '
+  + '[hx-trigger~="load"]:not([hx-target="this"]), .htmx-request'
+)"""
 RUN_AXE = """async (tags) => {
   const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,

@@ -36,3 +36,12 @@ def test_the_calendar_page_in_english_has_english_weekday_heads(world, login):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("contracts:calendar")).content.decode()
     assert "<th>Th</th>" in page and "<th>四</th>" not in page
+
+
+def test_app_names_follow_the_language():
+    """The security admin's permission matrix groups by app: their names were Chinese in English."""
+    from django.apps import apps
+
+    with translation.override("en"):
+        names = [str(cfg.verbose_name) for cfg in apps.get_app_configs() if cfg.name != "demo"]
+    assert not any("\u4e00" <= ch <= "\u9fff" for name in names for ch in name), names
