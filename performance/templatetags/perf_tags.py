@@ -1,8 +1,10 @@
 """Display helpers for scores: points with two decimals, shares as percentages, case outcomes."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.translation import gettext
 
 from common.figures import percent_text
 
@@ -23,6 +25,19 @@ def share_pct(value):
     if value in (None, ""):
         return "—"
     return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP):f}%"
+
+
+REWORK = re.compile(r"返工 (\d+) 次")
+
+
+@register.filter
+def case_reason(reason):
+    """A case's reason (``performance.rules`` writes it in Chinese) in the page's language."""
+    reason = str(reason or "")
+    match = REWORK.fullmatch(reason)
+    if match:
+        return gettext("返工 %(n)s 次") % {"n": match.group(1)}
+    return gettext(reason) if reason else ""
 
 
 @register.filter

@@ -25,3 +25,13 @@ def test_period_and_outcome_labels_follow_the_language():
     with translation.override("zh-hans"):
         assert contract.label == "服务期 2023-01-01 至 2023-12-31" and quarter.label == "2023 年第 2 季度"
         assert Outcome.FOR.label == "计为达标"
+
+
+def test_case_reasons_follow_the_language():
+    from performance.templatetags.perf_tags import case_reason
+
+    with translation.override("en"):
+        assert case_reason("超过解决期限仍未解决") == "Past the resolve deadline, not resolved"
+        assert case_reason("返工 2 次") == "Reworked 2 times"
+    with translation.override("zh-hans"):
+        assert case_reason("返工 2 次") == "返工 2 次"
