@@ -34,7 +34,8 @@ def test_grid_heads_and_setting_choices_in_english():
 def test_the_calendar_page_in_english_has_english_weekday_heads(world, login):
     client = login(world.staff)
     client.cookies["django_language"] = "en"
-    page = client.get(reverse("contracts:calendar")).content.decode()
+    with translation.override("en"):  # the request activates English in this thread: undo after
+        page = client.get(reverse("contracts:calendar")).content.decode()
     assert "<th>Th</th>" in page and "<th>四</th>" not in page
 
 
@@ -45,3 +46,19 @@ def test_app_names_follow_the_language():
     with translation.override("en"):
         names = [str(cfg.verbose_name) for cfg in apps.get_app_configs() if cfg.name != "demo"]
     assert not any("\u4e00" <= ch <= "\u9fff" for name in names for ch in name), names
+
+
+def test_key_day_reasons_follow_the_language():
+    from contracts.workdays import HolidayPeriod
+    from rosters.rules import holiday_key_days
+
+    class Calendar:
+        def workday_after(self, day):
+            return day + dt.timedelta(days=1)
+
+    period = HolidayPeriod(name="中秋节", start=dt.date(2023, 9, 29), end=dt.date(2023, 10, 6))
+    with translation.override("en"):
+        (reason,) = holiday_key_days(Calendar(), [period])
+    assert reason.reason == "First working day after 中秋节"
+    with translation.override("zh-hans"):
+        assert holiday_key_days(Calendar(), [period])[0].reason == "中秋节后第一个工作日"
