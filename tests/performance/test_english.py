@@ -3,6 +3,7 @@ on the English pages."""
 
 import datetime as dt
 
+import pytest
 from django.utils import translation
 
 from performance.rules import Outcome, Period, PeriodKind
@@ -35,3 +36,16 @@ def test_case_reasons_follow_the_language():
         assert case_reason("返工 2 次") == "Reworked 2 times"
     with translation.override("zh-hans"):
         assert case_reason("返工 2 次") == "返工 2 次"
+
+
+@pytest.mark.django_db
+def test_the_drill_downs_outcome_filters_follow_the_language(world, login):
+    from django.urls import reverse
+
+    client = login(world.users["bureau_admin"])
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        page = client.get(reverse("performance:part", args=["contract", "completion"])).content.decode()
+    nav = page[page.index('data-testid="outcome-filter"') :]
+    nav = nav[: nav.index("</ul>")]
+    assert "Counts as missed" in nav and not _han(nav)
