@@ -29,3 +29,11 @@ def test_schema_url_follows_the_language_cookie(client):
     with translation.override("en"):
         body = client.get(reverse("api:schema")).content.decode()
     assert "Read-only interface" in body and not HAN.search(json.loads(body)["info"]["description"])
+
+
+@pytest.mark.django_db
+def test_the_docs_page_in_english_has_no_chinese_labels(client):
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        body = client.get(reverse("api:docs")).content.decode()
+    assert "with all its fields" in body and "包含其全部字段" not in body
