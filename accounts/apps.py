@@ -7,7 +7,7 @@ from common.navigation import NavItem
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "账户与科室"
+    verbose_name = _("账户与科室")
     nav_items = [
         NavItem(
             _("科室"), "accounts:departments", "diagram-3", perms=("accounts.view_department",), order=90

@@ -10,7 +10,7 @@ TOKEN_OWNERS = ("staff", "dept_head", "bureau_admin", "engineer", "pm", "finance
 
 class ApiConfig(AppConfig):
     name = "api"
-    verbose_name = "数据接口"
+    verbose_name = _("数据接口")
 
     # Everyone else reaches their tokens from the user menu (base.html); the security administrator,
     # who oversees all of them, from the 安全管理 menu.

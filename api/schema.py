@@ -5,6 +5,7 @@ against it, so a field added to an endpoint without being described here fails t
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from contracts.models import SCORE_PARTS, Priority
 from tickets.filters import STATE_GROUPS
@@ -305,7 +306,7 @@ PAGE = [
     _param(
         "page_size",
         _s("integer", minimum=1, maximum=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE),
-        f"每页条数（最多 {MAX_PAGE_SIZE}）",
+        f"每页条数（最多 {MAX_PAGE_SIZE}）",  # a constant: the whole text is the msgid
     ),
 ]
 CONTRACT_FILTER = _param("contract", _s("integer", minimum=1, maximum=MAX_INT), "只看这个合同的")
@@ -369,18 +370,44 @@ def _get(
     }
 
 
+TRANSLATED_KEYS = ("title", "summary", "description")
+
+
+def _localize(node):
+    """The document's titles, summaries and descriptions in the active language (issue 16): they are
+    written in Chinese (the msgids); names, enums and patterns are left alone."""
+    if isinstance(node, dict):
+        return {key: _text(key, value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_localize(item) for item in node]
+    return node
+
+
+def _text(key: str, value):
+    if key in TRANSLATED_KEYS and isinstance(value, str) and value:
+        return gettext(value)
+    return _localize(value)
+
+
 def build() -> dict:
-    """The document (paths relative to the server, which is the portal's /api)."""
+    """The document (paths relative to the server, which is the portal's /api), in the active language."""
+    return _localize(_document())
+
+
+def _document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "金保服务运维门户 数据接口",
             "version": VERSION,
             "description": (
-                "只读接口。认证：请求头 `Authorization: Token <令牌>`（令牌在门户“接口令牌”页由本人创建，"
-                f"默认 {settings.API_TOKEN_MAX_DAYS} 天后过期），或已登录浏览器的会话。令牌代表其用户，"
-                "只能读到该用户在门户中能看到的数据。每次调用都记入审计日志；同一地址多次使用无效令牌会被限制（429）。"
-                "金额是两位小数的字符串，日期为 ISO 8601，时间为北京时间（+08:00）。"
+                gettext(
+                    "只读接口。认证：请求头 `Authorization: Token <令牌>`（令牌在门户“接口令牌”页由本人创建，"
+                    "默认 %(days)s 天后过期），或已登录浏览器的会话。令牌代表其用户，"
+                    "只能读到该用户在门户中能看到的数据。每次调用都记入审计日志；同一地址多次使用无效令牌会被限制（429）。"
+                    "金额是两位小数的字符串，日期为 ISO 8601，时间为北京时间（+08:00）。"
+                )
+                % {"days": settings.API_TOKEN_MAX_DAYS}
             ),
         },
         "servers": [{"url": "/api"}],

@@ -6,7 +6,7 @@ from .navigation import NavItem
 
 class CommonConfig(AppConfig):
     name = "common"
-    verbose_name = "公共"
+    verbose_name = _("公共")
 
     nav_items = [
         NavItem(

@@ -26,7 +26,7 @@ CALENDAR_READERS = ["staff", "dept_head", "bureau_admin", "engineer", "pm", "fin
 
 class ContractsConfig(AppConfig):
     name = "contracts"
-    verbose_name = "合同与日历"
+    verbose_name = _("合同与日历")
 
     # issue 11 item 3: a written change's answer deadline is filled in the same transaction as the load
     hooks = {"calendar.loaded": ["contracts.agreement_services.fill_pending_changes"]}

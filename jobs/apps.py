@@ -8,7 +8,7 @@ from common.navigation import NavItem
 
 class JobsConfig(AppConfig):
     name = "jobs"
-    verbose_name = "定时任务"
+    verbose_name = _("定时任务")
 
     nav_items = [
         NavItem(_("定时任务"), "jobs:list", "alarm", perms=("jobs.view_jobrun",), order=70),

@@ -9,7 +9,7 @@ WRITE = {"kb.add_article", "kb.change_article"}
 
 class KbConfig(AppConfig):
     name = "kb"
-    verbose_name = "知识库"
+    verbose_name = _("知识库")
 
     nav_items = [NavItem(_("知识库"), "kb:list", "book", perms=(VIEW,), order=15)]
     # Engineers and the PM write articles from resolutions; bureau staff, heads and the admin read the

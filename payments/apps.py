@@ -11,7 +11,7 @@ API = "payments.view_settlement_api"
 
 class PaymentsConfig(AppConfig):
     name = "payments"
-    verbose_name = "付款"
+    verbose_name = _("付款")
 
     nav_items = [
         NavItem(_("付款"), "payments:dashboard", "cash-coin", perms=(VIEW,), order=40),

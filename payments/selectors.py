@@ -215,7 +215,7 @@ def _due(calendar: WorkCalendar, day: dt.date, workdays: int) -> tuple[dt.date |
     try:
         return calendar.workday_after(day, workdays), ""
     except CalendarNotLoaded as exc:
-        return None, f"{exc.year} 年工作日历尚未加载，应付日待定"
+        return None, gettext_lazy("%(year)s 年工作日历尚未加载，应付日待定") % {"year": exc.year}
 
 
 def valid_payments(contract: Contract) -> QuerySet[Payment]:

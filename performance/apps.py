@@ -11,7 +11,7 @@ ANSWER = "performance.answer_survey"
 
 class PerformanceConfig(AppConfig):
     name = "performance"
-    verbose_name = "绩效考核"
+    verbose_name = _("绩效考核")
 
     nav_items = [
         NavItem(_("绩效考核"), "performance:score", "speedometer2", perms=(VIEW_SCORE,), order=30),

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext
+
 from contracts.rules import SCORE_PARTS, Tier, tier_for
 
 PART_PLACES = Decimal("0.0001")
@@ -55,15 +57,21 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == PeriodKind.CONTRACT:
-            return f"服务期 {self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+            return gettext("服务期 %(start)s 至 %(end)s") % {
+                "start": f"{self.start:%Y-%m-%d}",
+                "end": f"{self.end:%Y-%m-%d}",
+            }
         if self.kind == PeriodKind.QUARTER:
-            return f"{self.start.year} 年第 {(self.start.month - 1) // 3 + 1} 季度"
-        return f"{self.start.year} 年 {self.start.month} 月"
+            return gettext("%(year)s 年第 %(q)s 季度") % {
+                "year": self.start.year,
+                "q": (self.start.month - 1) // 3 + 1,
+            }
+        return gettext("%(year)s 年 %(month)s 月") % {"year": self.start.year, "month": self.start.month}
 
     @property
     def short_label(self) -> str:
         if self.kind == PeriodKind.CONTRACT:
-            return "全服务期"
+            return gettext("全服务期")
         if self.kind == PeriodKind.QUARTER:
             return f"{self.start.year}Q{(self.start.month - 1) // 3 + 1}"
         return f"{self.start.year}-{self.start.month:02d}"
@@ -136,7 +144,8 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {Outcome.FOR: "计为达标", Outcome.AGAINST: "计为未达标", Outcome.PENDING: "未计入"}[self]
+        labels = {Outcome.FOR: "计为达标", Outcome.AGAINST: "计为未达标", Outcome.PENDING: "未计入"}
+        return gettext(labels[self])
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
@@ -29,8 +30,7 @@ from contracts.calendar import get_calendar
 from contracts.models import SCORE_PARTS, Contract
 from contracts.rules import Tier
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
-from rosters.models import Position
-from rosters.selectors import attendance_report
+from rosters.selectors import RATE_POSITIONS, attendance_report
 from tickets.models import DATA_MAINTENANCE_KINDS, ENDED_STATUSES, Ticket
 from tickets.selectors import contract_tickets
 
@@ -40,11 +40,11 @@ from .rules import Case, Outcome, PartResult, Period, PeriodKind
 
 PART_LABELS = {key: str(label) for key, label in SCORE_PARTS}
 PART_HINTS = {
-    "data_maintenance": "数据维护与批量处理请求：按期解决且无返工的比例",
-    "responsiveness": "期内确认的请求：在响应时限内首次响应的比例",
-    "completion": "期内确认（或结转）的请求：在解决期限内完成的比例",
-    "satisfaction": "科室负责人满意度调查：“满意”与“非常满意”的比例",
-    "attendance": "驻场工程师出勤率：出勤人日 / 应出勤人日",
+    "data_maintenance": gettext_lazy("数据维护与批量处理请求：按期解决且无返工的比例"),
+    "responsiveness": gettext_lazy("期内确认的请求：在响应时限内首次响应的比例"),
+    "completion": gettext_lazy("期内确认（或结转）的请求：在解决期限内完成的比例"),
+    "satisfaction": gettext_lazy("科室负责人满意度调查：“满意”与“非常满意”的比例"),
+    "attendance": gettext_lazy("驻场工程师出勤率：出勤人日 / 应出勤人日"),
 }
 ATTENDANCE_LABELS = {
     "present": "出勤",
@@ -131,7 +131,7 @@ class Evidence:
         through = min(self.contract.end_on, clock.local(self.now).date() - dt.timedelta(days=1))
         try:
             return attendance_report(
-                self.contract, through=through, calendar=self.calendar, positions=(Position.ENGINEER,)
+                self.contract, through=through, calendar=self.calendar, positions=RATE_POSITIONS
             )
         except CalendarNotLoaded as exc:
             return exc
@@ -213,7 +213,7 @@ class PartLine:
 
     @property
     def hint(self) -> str:
-        return PART_HINTS[self.key]
+        return str(PART_HINTS[self.key])  # in the language of the request
 
     @property
     def computed(self) -> Decimal | None:

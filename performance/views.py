@@ -103,7 +103,7 @@ def part_detail(request, period: str, part: str, contract):
         rows=selectors.case_rows(part, page.object_list, people=people),
         outcome=outcome,
         counts=counts,
-        filters=[(key, label, counts[key]) for key, label in OUTCOME_FILTERS],
+        filters=[(key, _(label), counts[key]) for key, label in OUTCOME_FILTERS],  # in the request's language
         from_snapshot=lock is not None,
     )
     return render(request, "performance/part_detail.html", context)

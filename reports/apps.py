@@ -11,7 +11,7 @@ STATS = "reports.view_statistics"
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "周报与统计"
+    verbose_name = _("周报与统计")
 
     nav_items = [
         NavItem(_("周报"), "reports:weekly_list", "journal-text", perms=(VIEW,), order=50),

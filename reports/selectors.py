@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from common import clock
+from common import clock, figures
 from contracts.calendar import get_calendar
 from contracts.models import Contract, Priority
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
@@ -67,9 +67,8 @@ def week_of(day: dt.date) -> dt.date:
 
 def _ratio(part: int, whole: int) -> str | None:
     """A percentage with one decimal as text (JSON keeps it exact), or None when there is nothing."""
-    if not whole:
-        return None
-    return str((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    value = figures.percent(part, whole)
+    return None if value is None else str(value)
 
 
 def _hours(value) -> str:
@@ -268,7 +267,12 @@ def _attendance_figures(contract, start, end, calendar) -> dict:
         return {"counted": False, "people": [], "ratio": None, "attended": 0, "scheduled": 0, "pending": ""}
     try:
         report = roster_selectors.attendance_report(
-            contract, start=start, end=end, through=through, calendar=calendar
+            contract,
+            start=start,
+            end=end,
+            through=through,
+            calendar=calendar,
+            positions=roster_selectors.RATE_POSITIONS,
         )
     except CalendarNotLoaded as exc:
         return {
@@ -482,7 +486,9 @@ def _period_attendance(contract, start, end) -> dict:
     if start > end or start > clock.today() - dt.timedelta(days=1):
         return {"counted": False, "pending": "", "ratio": None, "people": [], "months": []}
     try:
-        report = roster_selectors.attendance_report(contract, start=start, end=end)
+        report = roster_selectors.attendance_report(
+            contract, start=start, end=end, positions=roster_selectors.RATE_POSITIONS
+        )
     except CalendarNotLoaded as exc:
         return {
             "counted": False,

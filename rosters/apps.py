@@ -53,7 +53,7 @@ BUREAU_ADMIN_PERMS = {
 
 class RostersConfig(AppConfig):
     name = "rosters"
-    verbose_name = "驻场人员"
+    verbose_name = _("驻场人员")
 
     role_permissions = {"engineer": ENGINEER_PERMS, "pm": PM_PERMS, "bureau_admin": BUREAU_ADMIN_PERMS}
 

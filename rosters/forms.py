@@ -128,7 +128,7 @@ class WorkLogForm(forms.Form):
     content = forms.CharField(
         label=_("工作内容"),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "今天处理了哪些问题、做了哪些维护工作"}),
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("今天处理了哪些问题、做了哪些维护工作")}),
     )
     # Typed into, it hides the requests below that do not match (static/js/rosters.js); not saved.
     ticket_search = forms.CharField(

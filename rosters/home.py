@@ -126,7 +126,9 @@ def bureau_overview(request, contract) -> dict | None:
     }
     try:
         context["staffing"] = selectors.staffing_report(contract, calendar=calendar)
-        context["rate"] = selectors.attendance_report(contract, calendar=calendar)
+        context["rate"] = selectors.attendance_report(
+            contract, calendar=calendar, positions=selectors.RATE_POSITIONS
+        )
         rows, _pending = selectors.duty_overview(contract, calendar)
         context["duty_flags"] = [r for r in rows if r.state in ("late", "overdue")]
         context["next_duty"] = next((r for r in rows if r.period.end >= clock.today()), None)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext
+
 from contracts.workdays import SHANGHAI, HolidayPeriod, WorkCalendar, add_months_clamped
 
 ONE_DAY = dt.timedelta(days=1)
@@ -347,7 +349,10 @@ class KeyDayReason:
 def holiday_key_days(calendar: WorkCalendar, periods: Iterable[HolidayPeriod]) -> list[KeyDayReason]:
     """The first working day after each holiday (SPEC §5: it needs full attendance)."""
     return [
-        KeyDayReason(calendar.workday_after(p.end), f"{p.name}后第一个工作日", "holiday") for p in periods
+        KeyDayReason(
+            calendar.workday_after(p.end), gettext("%(name)s后第一个工作日") % {"name": p.name}, "holiday"
+        )
+        for p in periods
     ]
 
 

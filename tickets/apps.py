@@ -11,7 +11,7 @@ SUPPORT = {"tickets.record_support", "tickets.view_supportsession"}
 
 class TicketsConfig(AppConfig):
     name = "tickets"
-    verbose_name = "服务请求"
+    verbose_name = _("服务请求")
 
     # Request deadlines and sign-off due dates 待定 for a missing year are filled when it is loaded.
     hooks = {"calendar.loaded": ["tickets.deadlines.fill_pending"]}

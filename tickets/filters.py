@@ -76,6 +76,13 @@ class TicketFilter(django_filters.FilterSet):
             "status": _("状态"),
             "department": _("科室"),
             "resolved": _("解决时间"),
+            # given here, or django-filter formats "%s (descending)" once, in the language at import
+            "-created": _("提交时间（倒序）"),
+            "-due": _("解决期限（倒序）"),
+            "-priority": _("优先级（倒序）"),
+            "-status": _("状态（倒序）"),
+            "-department": _("科室（倒序）"),
+            "-resolved": _("解决时间（倒序）"),
         },
         label=_("排序"),
         empty_label=_("默认（最新在前）"),

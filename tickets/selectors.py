@@ -95,34 +95,34 @@ def attachment_for(user, pk: int) -> Attachment:
 
 # Audit actions of a request shown on its timeline, with their label.
 TIMELINE_LABELS = {
-    "ticket.submit": "提交请求",
-    "ticket.confirm": "确认请求",
-    "ticket.reject": "退回请求",
-    "ticket.cancel": "撤销请求",
-    "ticket.authorize": "授权数据维护",
-    "ticket.assign": "分派",
-    "ticket.claim": "领取",
-    "ticket.respond": "首次响应",
-    "ticket.start": "开始处理",
-    "ticket.wait": "等待甲方",
-    "ticket.resume": "恢复处理",
-    "ticket.resolve": "办结",
-    "ticket.reopen": "重新打开（返工）",
-    "ticket.close": "关闭",
-    "ticket.comment": "留言",
-    "ticket.attach": "上传附件",
-    "ticket.time": "登记工时",
-    "ticket.batch_step": "批量处理步骤",
-    "ticket.upgrade_step": "升级阶段",
-    "ticket.upgrade_reschedule": "调整升级时间",
-    "ticket.emergency_request": "申请紧急升级例外",
-    "ticket.emergency_approve": "批准紧急升级例外",
-    "ticket.signoff": "签署服务内容确认表",
-    "ticket.signoff_batch": "并入批量确认表",
-    "ticket.deadlines": "计算期限（日历已加载）",
-    "ticket.export": "导出",
-    "ticket.link": "关联请求",
-    "ticket.merge": "合并为重复请求",
+    "ticket.submit": _("提交请求"),
+    "ticket.confirm": _("确认请求"),
+    "ticket.reject": _("退回请求"),
+    "ticket.cancel": _("撤销请求"),
+    "ticket.authorize": _("授权数据维护"),
+    "ticket.assign": _("分派"),
+    "ticket.claim": _("领取"),
+    "ticket.respond": _("首次响应"),
+    "ticket.start": _("开始处理"),
+    "ticket.wait": _("等待甲方"),
+    "ticket.resume": _("恢复处理"),
+    "ticket.resolve": _("办结"),
+    "ticket.reopen": _("重新打开（返工）"),
+    "ticket.close": _("关闭"),
+    "ticket.comment": _("留言"),
+    "ticket.attach": _("上传附件"),
+    "ticket.time": _("登记工时"),
+    "ticket.batch_step": _("批量处理步骤"),
+    "ticket.upgrade_step": _("升级阶段"),
+    "ticket.upgrade_reschedule": _("调整升级时间"),
+    "ticket.emergency_request": _("申请紧急升级例外"),
+    "ticket.emergency_approve": _("批准紧急升级例外"),
+    "ticket.signoff": _("签署服务内容确认表"),
+    "ticket.signoff_batch": _("并入批量确认表"),
+    "ticket.deadlines": _("计算期限（日历已加载）"),
+    "ticket.export": _("导出"),
+    "ticket.link": _("关联请求"),
+    "ticket.merge": _("合并为重复请求"),
 }
 
 
@@ -240,6 +240,14 @@ def ticket_detail(user, ticket: Ticket) -> dict:
         "now": clock.now(),
         "today": clock.today(),
         "signoff": ticket.signoff,
+        # The form this user would sign for this resolved request: the page's first, primary action.
+        "signoff_to_sign": (
+            ticket.signoff
+            if ticket.signoff_id
+            and user.has_perm("tickets.signoff_ticket")
+            and policy.can_sign(user, ticket.signoff)
+            else None
+        ),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
@@ -111,7 +112,12 @@ def _fields(body: dict, all_schemas: dict) -> list[dict]:
     for part in parts:
         if "$ref" in part:
             rows.append(
-                {"name": "…", "type": _type_text(part), "required": True, "description": "包含其全部字段"}
+                {
+                    "name": "…",
+                    "type": _type_text(part),
+                    "required": True,
+                    "description": gettext("包含其全部字段"),
+                }
             )
             continue
         required = set(part.get("required", []))

@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from common import clock
 from common.audit import log_action
@@ -55,12 +56,13 @@ MAX_CHANGE_ATTACHMENTS = 10  # files besides the scanned request; each within th
 
 
 def setting_choices() -> list[tuple[str, str]]:
-    choices = [("", "（不涉及门户中的设置）")]
+    choices = [("", gettext("（不涉及门户中的设置）"))]
     for name in CHANGEABLE_FIELDS:
         choices.append((name, str(Contract._meta.get_field(name).verbose_name)))
     for priority in Priority:
-        choices.append((f"sla:{priority.value}:respond", f"服务时限 · {priority.label} · 响应"))
-        choices.append((f"sla:{priority.value}:resolve", f"服务时限 · {priority.label} · 解决"))
+        p = str(priority.label)
+        choices.append((f"sla:{priority.value}:respond", gettext("服务时限 · %(p)s · 响应") % {"p": p}))
+        choices.append((f"sla:{priority.value}:resolve", gettext("服务时限 · %(p)s · 解决") % {"p": p}))
     return choices
 
 

@@ -12,13 +12,13 @@
 
 Counted days are the working days from ``start`` to ``through`` (default: yesterday, or ``end`` when the
 period is over) on which the person is on the roster; see ``rosters.rules`` for the definition.
-Pass ``positions=(Position.ENGINEER,)`` to count engineers only (the default counts everyone on the
-roster, the project manager included while on site).
+Pass ``positions=RATE_POSITIONS`` (the engineers) for every figure called 出勤率, as the score counts
+it; the default counts everyone on the roster, the project manager included while on site.
 """
 
 from __future__ import annotations
 
-from .attendance import AttendanceReport, attendance_report
+from .attendance import RATE_POSITIONS, AttendanceReport, attendance_report
 from .duty import DutyOverviewRow, contract_holidays, duty_overview, holiday_of_contract
 from .grid import GridCell, GridRow, MonthGrid, month_grid
 from .keydays import key_day_list, key_days
@@ -40,6 +40,7 @@ from .today import TodayRow, TodayTeam, contract_for_today, team_today
 from .worklogs import MissingLog, missing_logs
 
 __all__ = [
+    "RATE_POSITIONS",
     "AttendanceReport",
     "DutyOverviewRow",
     "GridCell",

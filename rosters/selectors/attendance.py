@@ -16,11 +16,17 @@ from contracts.workdays import CalendarNotLoaded, WorkCalendar
 from .. import rules
 from ..models import (
     Attendance,
+    Position,
     RosterEntry,
 )
 from ._base import default_through
 from .keydays import key_days
 from .roster import _approved_leaves, _leave_days, _spans
+
+# Whom "出勤率" counts on every page: the on-site engineers, as the contract's score does ("驻场工程师日常
+# 出勤率"). The project manager's days are shown on the attendance pages ("含项目经理"), never under
+# that name (issue 16, item 10: the home page counted the PM and differed from the score).
+RATE_POSITIONS: tuple[str, ...] = (Position.ENGINEER,)
 
 
 @dataclass

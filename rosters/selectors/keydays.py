@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.utils.translation import gettext
+
 from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
 from tickets.models import UpgradeStage, UpgradeStep
@@ -45,7 +47,9 @@ def key_days(
         except CalendarNotLoaded:
             continue
         if start <= day <= end:
-            reason = rules.KeyDayReason(day, f"软件升级（{step.ticket.number}）后第一个工作日", "upgrade")
+            reason = rules.KeyDayReason(
+                day, gettext("软件升级（%(n)s）后第一个工作日") % {"n": step.ticket.number}, "upgrade"
+            )
             if reason not in found[day]:
                 found[day].append(reason)
     return dict(found)

@@ -3,9 +3,11 @@
 import datetime as dt
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
+from common.figures import percent_text
 
 register = template.Library()
 
@@ -86,10 +88,11 @@ def roster_tabs(context):
 
 @register.filter
 def rate_percent(rate):
-    """``98.50%`` or ``—`` when nothing was scheduled."""
-    if getattr(rate, "percent", None) is None:
+    """``98.5%`` or ``—`` when nothing was scheduled: one decimal, as every page shows a rate
+    (``common.figures``)."""
+    if not getattr(rate, "scheduled", 0):
         return "—"
-    return f"{rate.percent}%"
+    return percent_text(rate.attended, rate.scheduled)
 
 
 @register.filter
@@ -107,9 +110,27 @@ def hm(moment):
     return f"{clock.local(moment):%H:%M}"
 
 
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh").startswith("zh")
+
+
 @register.filter
 def weekday_cn(day):
-    return "一二三四五六日"[day.weekday()] if day else ""
+    """The weekday in a grid's narrow column: 三 on the Chinese page, We on the English."""
+    if not day:
+        return ""
+    return "一二三四五六日"[day.weekday()] if _chinese() else WEEKDAYS_EN[day.weekday()][:2]
+
+
+@register.filter
+def weekday(day):
+    """The weekday after a date: 周三 on the Chinese page, Wed on the English (issue 16)."""
+    if not day:
+        return ""
+    return "周" + "一二三四五六日"[day.weekday()] if _chinese() else WEEKDAYS_EN[day.weekday()]
 
 
 @register.filter

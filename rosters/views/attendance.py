@@ -26,7 +26,6 @@ from ..forms import (
     DecisionForm,
 )
 from ..models import (
-    Position,
     RequestStatus,
 )
 from ._base import PAGE_SIZE, _back, _error_text, _month_nav, _month_param
@@ -99,10 +98,11 @@ def attendance_month(request, contract):
 @contract_required("rosters/no_contract.html")
 def attendance_rates(request, contract):
     context: dict = {"contract": contract}
-    only_engineers = request.GET.get("scope") == "engineers"
+    # 出勤率 counts the engineers (selectors.RATE_POSITIONS); "scope=all" adds the project manager.
+    only_engineers = request.GET.get("scope") != "all"
     try:
         report = selectors.attendance_report(
-            contract, positions=(Position.ENGINEER,) if only_engineers else None
+            contract, positions=selectors.RATE_POSITIONS if only_engineers else None
         )
     except CalendarNotLoaded as exc:
         context["not_loaded"] = exc

@@ -28,16 +28,21 @@ ROLES = ["staff1", "head1", "bureau", "eng1", "pm", "finance", "auditor", "sysad
 if os.environ.get("A11Y_ROLES"):  # a quicker look at some roles: A11Y_ROLES=staff1,pm
     ROLES = os.environ["A11Y_ROLES"].split(",")
 # Not pages: files, exports, printable documents, and what would end the session.
-NOT_A_PAGE = re.compile(r"export|pdf|download|file|attachment|print|logout|ics$|csv|xlsx|panel|partial|qr")
+NOT_A_PAGE = re.compile(
+    r"export|pdf|download|file|attachment|documents|print|logout|ics$|csv|xlsx|panel|partial|qr"
+)
 MAX_PAGES_PER_ROLE = 45
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 # The gate: no violation of these impacts (the issue: serious or critical; best practice as well).
 GATED_IMPACTS = {"critical", "serious", "moderate", "minor"}
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
-WAIT_FOR_PANELS = (
-    """() => !document.querySelector('[data-hx-trigger~="load"], [hx-trigger~="load"], .htmx-request')"""
-)
+# Lazy panels replace themselves when loaded; a panel that loads into itself (hx-target "this", e.g. the
+# similar requests under a new request's title) stays, so only its request in flight is waited for.
+WAIT_FOR_PANELS = """() => !document.querySelector(
+  '[data-hx-trigger~="load"]:not([data-hx-target="this"]), '
+  + '[hx-trigger~="load"]:not([hx-target="this"]), .htmx-request'
+)"""
 RUN_AXE = """async (tags) => {
   const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,

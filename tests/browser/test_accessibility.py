@@ -21,7 +21,6 @@ from .conftest import totp_code
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.xfail(reason="issue 16: the violations it lists are being fixed", strict=False)
 def test_every_page_of_every_role_passes_axe_nu_and_english(demo, browser, live_server, tmp_path):
     assert a11y.VNU_JAR.exists(), (
         "the Nu Html Checker is missing: run `make test-tools` (scripts/test_tools.sh)"

@@ -102,6 +102,16 @@ def test_drill_down_lists_what_counted_against(world, login, after_2023):
     assert "按期的请求" in html and "超期的请求" not in html
 
 
+def test_drill_down_links_requests_only_for_who_may_open_them(world, login, after_2023):
+    """Issue 16: finance saw request numbers as links to pages that answer 403."""
+    late = ticket(world, title="超期的请求", resolve_due=at(2023, 3, 9), resolved=at(2023, 3, 20))
+    url = reverse("performance:part", args=["contract", "completion"])
+    link = f'href="{reverse("tickets:detail", args=[late.pk])}"'
+    finance = login(world.users["finance"]).get(url).content.decode()
+    assert late.number in finance and link not in finance
+    assert link in login(world.users["bureau_admin"]).get(url).content.decode()
+
+
 def many_cases(world, n):
     for i in range(n):
         ticket(world, title=f"请求{i}", resolve_due=at(2023, 3, 9), resolved=at(2023, 3, 8 + i % 3))

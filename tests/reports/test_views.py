@@ -194,3 +194,15 @@ def test_refreshing_or_publishing_a_published_report_says_why(world, week, frida
         assert "周报已发布，不能再修改" in response.content.decode()
     report.refresh_from_db()
     assert report.snapshot == {"figures": {"requests": {"opened": 7}}}
+
+
+def test_request_numbers_on_the_weekly_report_link_to_the_request(world, week, friday, login):
+    """Issue 16 item 8: request numbers link wherever they appear, the weekly report page included."""
+    client = login(world.pm)
+    response = client.post(reverse("reports:weekly_draft"), {"day": "2023-03-08"})
+    page = client.get(response["Location"]).content.decode()
+    overdue = page[page.index('data-testid="fig-overdue-list"') :]
+    assert (
+        f'href="{reverse("tickets:detail", args=[week.t_late.pk])}" data-testid="ticket-number-link">'
+        f"{week.t_late.number}</a>"
+    ) in overdue

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from common import clock
 from tickets.models import Kind, Status
@@ -62,3 +63,70 @@ def test_the_upgrade_target_is_on_the_contract_form(world, login):
         .content.decode()
     )
     assert 'name="upgrade_resolve_workdays"' in html
+
+
+def test_the_clerk_gets_a_primary_sign_action_on_a_resolved_request(world, login, in_2023):
+    """Item 8: on a resolved request the clerk saw only the low-contrast "重新打开"."""
+    ticket = advance(world, submit(world), Status.RESOLVED)
+    url = reverse("tickets:detail", args=[ticket.pk])
+    sign_url = reverse("tickets:signoff_detail", args=[ticket.signoff_id])
+    page = login(world.staff).get(url).content.decode()
+    assert 'data-testid="sign-signoff"' in page and sign_url in page
+    assert "签署服务内容确认表" in page
+    # it comes before every other action of the card (first in reading order)
+    actions = page[page.index('data-testid="actions-card"') :]
+    assert actions.index('data-testid="sign-signoff"') < actions.index("重新打开（返工）")
+    assert 'btn btn-primary w-100" href="' + sign_url in actions
+
+    # the engineer who resolved it may not sign: no such button
+    assert 'data-testid="sign-signoff"' not in login(world.engineer).get(url).content.decode()
+    # once signed, the button is gone
+    from tickets import services
+
+    services.signoff_sign(signoff=ticket.signoff, actor=world.staff)
+    assert 'data-testid="sign-signoff"' not in login(world.staff).get(url).content.decode()
+
+
+def test_pending_sign_offs_on_the_home_panel_show_the_request_titles(world, login, in_2023):
+    """Item 8: the home panel listed only QR numbers."""
+    ticket = advance(world, submit(world, title="养老待遇核定页面报错"), Status.RESOLVED)
+    page = login(world.staff).get("/").content.decode()
+    panel = page[page.index('data-testid="pending-signoffs"') :]
+    panel = panel[: panel.index("</ul>")]
+    assert ticket.signoff.number in panel and "养老待遇核定页面报错" in panel
+
+
+def test_request_numbers_link_to_the_request_on_sign_off_pages(world, login, in_2023):
+    """Item 8: the sign-off detail and list showed request numbers as plain text."""
+    ticket = advance(world, submit(world), Status.RESOLVED)
+    client = login(world.staff)
+    url = reverse("tickets:detail", args=[ticket.pk])
+    link = f'href="{url}" data-testid="ticket-number-link">{ticket.number}</a>'
+    detail = client.get(reverse("tickets:signoff_detail", args=[ticket.signoff_id])).content.decode()
+    assert link in detail
+    listing = client.get(reverse("tickets:signoff_list")).content.decode()
+    assert link in listing
+
+
+def test_ticket_link_leaves_other_text_alone():
+    from tickets.templatetags.tickets_tags import ticket_link
+
+    assert ticket_link("QR2023-00001") == "QR2023-00001"
+    assert ticket_link("") == ""
+    assert 'href="/tickets/12/"' in ticket_link("FW2023-00012")
+
+
+def test_english_list_and_timeline_have_no_chinese_labels(world, login, in_2023):
+    """Issue 16 (English complete): the ordering's descending labels and the timeline's verbs were
+    Chinese on English pages (formatted once at import, or not marked for translation)."""
+    import re
+
+    ticket = advance(world, submit(world, title="Pension page error"), Status.CONFIRMED)
+    client = login(world.staff)
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):  # the request activates English in this thread: undo after
+        listing = client.get(reverse("tickets:list")).content.decode()
+        detail = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert "Priority (descending)" in listing and "优先级" not in listing
+    timeline = detail[detail.index('data-testid="timeline"') :]
+    assert not re.search(r"提交请求|确认请求", timeline)
