@@ -21,6 +21,9 @@ from .conftest import totp_code
 pytestmark = pytest.mark.browser
 
 
+# 168 pages of 9 roles, twice (Chinese, English), each through axe and the Nu checker: about 5 minutes on
+# an idle core, more beside the rest of the suite; pytest-timeout's 300 s default would cut it short.
+@pytest.mark.timeout(1800)
 def test_every_page_of_every_role_passes_axe_nu_and_english(demo, browser, live_server, tmp_path):
     assert a11y.VNU_JAR.exists(), (
         "the Nu Html Checker is missing: run `make test-tools` (scripts/test_tools.sh)"
