@@ -191,24 +191,28 @@ def _document() -> dict:
     }
 
 
+# The public index: no token, no data (issue 19).
+_INDEX_PATH = {
+    "get": {
+        "operationId": "getIndex",
+        "summary": "接口索引：本文档与说明页的地址（公开，无需令牌，不含数据）",
+        "tags": [],
+        "parameters": [],
+        "responses": {
+            "200": {
+                "description": "索引",
+                "content": {"application/json": {"schema": _ref("Index")}},
+            },
+            "405": ERRORS["405"],
+        },
+        "security": [],
+    }
+}
+
+
 def _paths() -> dict:
     return {
-        "/": {
-            "get": {
-                "operationId": "getIndex",
-                "summary": "接口索引：本文档与说明页的地址（公开，无需令牌，不含数据）",
-                "tags": [],
-                "parameters": [],
-                "responses": {
-                    "200": {
-                        "description": "索引",
-                        "content": {"application/json": {"schema": _ref("Index")}},
-                    },
-                    "405": ERRORS["405"],
-                },
-                "security": [],
-            }
-        },
+        "/": _INDEX_PATH,
         "/contracts/": _get(
             "listContracts",
             "合同列表（财务、局信息化管理员、项目经理、局系统账户）",
@@ -241,6 +245,12 @@ def _paths() -> dict:
             ],
             "contracts",
         ),
+        **_ticket_paths(),
+    }
+
+
+def _ticket_paths() -> dict:
+    return {
         "/tickets/": _get(
             "listTickets",
             "服务请求列表（在调用者可见范围内，筛选条件与门户的请求列表相同）",

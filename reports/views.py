@@ -221,17 +221,40 @@ def statistics(request, contract):
     )
 
 
-@require_GET
-@require_perm(STATS)
-@contract_required
-def statistics_export(request, contract):
-    _form, year, month = _statistics_form(request, contract)
-    stats = selectors.statistics(contract, year=year, month=month)
-    period = f"{year}-{month:02d}" if month else str(year)
-    count = [Column(_("项目"), 36), Column(_("请求数"), 10)]
+def _ratio_cell(value):
+    return None if value is None else float(value) / 100
 
-    def ratio(value):
-        return None if value is None else float(value) / 100
+
+def _sla_sheet(stats: dict):
+    return Sheet(
+        _("时限达成"),
+        [
+            Column(_("类型"), 24),
+            Column(_("解决数"), 10),
+            Column(_("按时解决"), 10),
+            Column(_("按时解决率"), 12, "0.0%"),
+            Column(_("已响应"), 10),
+            Column(_("按时响应"), 10),
+            Column(_("按时响应率"), 12, "0.0%"),
+        ],
+        [
+            [
+                r["label"],
+                r["resolved"],
+                r["on_time"],
+                _ratio_cell(r["ratio"]),
+                r["responded"],
+                r["responded_on_time"],
+                _ratio_cell(r["response_ratio"]),
+            ]
+            for r in stats["sla"]
+        ],
+    )
+
+
+def _statistics_sheets(stats: dict) -> list:
+    """The statistics as Excel sheets: counts by kind, system, department, priority; SLA; attendance; work."""
+    count = [Column(_("项目"), 36), Column(_("请求数"), 10)]
 
     by = [
         (_("按类型"), "by_kind"),
@@ -239,31 +262,8 @@ def statistics_export(request, contract):
         (_("按科室"), "by_department"),
         (_("按优先级"), "by_priority"),
     ]
-    sheets = [Sheet(name, count, [[r["label"], r["count"]] for r in stats[key]]) for name, key in by] + [
-        Sheet(
-            _("时限达成"),
-            [
-                Column(_("类型"), 24),
-                Column(_("解决数"), 10),
-                Column(_("按时解决"), 10),
-                Column(_("按时解决率"), 12, "0.0%"),
-                Column(_("已响应"), 10),
-                Column(_("按时响应"), 10),
-                Column(_("按时响应率"), 12, "0.0%"),
-            ],
-            [
-                [
-                    r["label"],
-                    r["resolved"],
-                    r["on_time"],
-                    ratio(r["ratio"]),
-                    r["responded"],
-                    r["responded_on_time"],
-                    ratio(r["response_ratio"]),
-                ]
-                for r in stats["sla"]
-            ],
-        ),
+    return [Sheet(name, count, [[r["label"], r["count"]] for r in stats[key]]) for name, key in by] + [
+        _sla_sheet(stats),
         Sheet(
             _("出勤"),
             [
@@ -274,7 +274,7 @@ def statistics_export(request, contract):
                 Column(_("出勤率"), 10, "0.0%"),
             ],
             [
-                [p["name"], p["position"], p["attended"], p["scheduled"], ratio(p["ratio"])]
+                [p["name"], p["position"], p["attended"], p["scheduled"], _ratio_cell(p["ratio"])]
                 for p in stats["attendance"]["people"]
             ],
         ),
@@ -292,6 +292,16 @@ def statistics_export(request, contract):
             ],
         ),
     ]
+
+
+@require_GET
+@require_perm(STATS)
+@contract_required
+def statistics_export(request, contract):
+    _form, year, month = _statistics_form(request, contract)
+    stats = selectors.statistics(contract, year=year, month=month)
+    period = f"{year}-{month:02d}" if month else str(year)
+    sheets = _statistics_sheets(stats)
     return xlsx_response(
         request,
         filename=f"运维统计-{contract.number}-{period}.xlsx",
