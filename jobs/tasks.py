@@ -20,74 +20,86 @@ from .runner import calendar_pending, people, remind_once, scheduled_task
 from .services import initialization_open
 
 
-def monthly_initialization() -> str:
-    """On the first working day of the month (or the first run after it), open the month's
-    initialization record and remind the PM and the bureau admin."""
+def _initialization(job: str, kind: str, due_of, words) -> str:
+    """Open each covering contract's initialization record once its due day has come and remind the PM and
+    the bureau admin until it is confirmed. ``due_of(calendar, today)`` gives (period, due day);
+    ``words(contract, period, due_on)`` the reminder's key, title, body and subject."""
     today = clock.today()
     sent = 0
     for contract in Contract.objects.covering(today):
         calendar = get_calendar(contract)
         try:
-            first = calendar.first_workday_of_month(today.year, today.month)
+            period, due_on = due_of(calendar, today)
         except CalendarNotLoaded as exc:
-            return calendar_pending("jobs.monthly_initialization", today, exc)
-        if today < first:
+            return calendar_pending(job, today, exc)
+        if today < due_on:
             continue
-        period = today.replace(day=1)
-        record, _created = initialization_open(
-            contract=contract, kind=InitializationRecord.Kind.MONTHLY, period=period, due_on=first
-        )
+        record, _created = initialization_open(contract=contract, kind=kind, period=period, due_on=due_on)
         if record.is_confirmed:
             continue
+        key, title, body, subject = words(contract, period, due_on)
         if remind_once(
-            job="jobs.monthly_initialization",
-            key=f"contract-{contract.pk}:{period:%Y-%m}",
+            job=job,
+            key=f"contract-{contract.pk}:{key}",
             recipients=people(Role.PM, Role.BUREAU_ADMIN),
-            title=f"{period:%Y 年 %m 月}月度初始化：请于 {first:%m 月 %d 日}完成并确认",
-            body=f"合同 {contract.number}：今天（{first:%Y-%m-%d}）是本月第一个工作日，"
-            "请完成金保系统月度初始化，并在门户“定时任务 → 初始化记录”中确认。",
+            title=title,
+            body=body,
             url=reverse("jobs:initializations"),
-            subject=f"monthly {period:%Y-%m}",
-            due_on=first,
+            subject=subject,
+            due_on=due_on,
         ):
             sent += 1
     return f"{sent} reminders"
+
+
+def _first_workday_of_month(calendar, today: dt.date) -> tuple[dt.date, dt.date]:
+    return today.replace(day=1), calendar.first_workday_of_month(today.year, today.month)
+
+
+def _monthly_words(contract, period: dt.date, first: dt.date) -> tuple[str, str, str, str]:
+    return (
+        f"{period:%Y-%m}",
+        f"{period:%Y 年 %m 月}月度初始化：请于 {first:%m 月 %d 日}完成并确认",
+        f"合同 {contract.number}：今天（{first:%Y-%m-%d}）是本月第一个工作日，"
+        "请完成金保系统月度初始化，并在门户“定时任务 → 初始化记录”中确认。",
+        f"monthly {period:%Y-%m}",
+    )
+
+
+def _last_workday_of_year(calendar, today: dt.date) -> tuple[dt.date, dt.date]:
+    next_year = dt.date(today.year + 1, 1, 1)
+    return next_year, calendar.workday_before(next_year)
+
+
+def _annual_words(contract, period: dt.date, last: dt.date) -> tuple[str, str, str, str]:
+    return (
+        f"{period.year}",
+        f"{period.year} 年度初始化：请于 {last:%m 月 %d 日}完成并确认",
+        f"合同 {contract.number}：今天（{last:%Y-%m-%d}）是本年最后一个工作日，"
+        "请完成金保系统年度初始化，并在门户中确认。",
+        f"annual {period.year}",
+    )
+
+
+def monthly_initialization() -> str:
+    """On the first working day of the month (or the first run after it), open the month's
+    initialization record and remind the PM and the bureau admin."""
+    return _initialization(
+        "jobs.monthly_initialization",
+        InitializationRecord.Kind.MONTHLY,
+        _first_workday_of_month,
+        _monthly_words,
+    )
 
 
 def annual_initialization() -> str:
     """On the last working day of December (or the first run after it, until the end of the year),
     open next year's annual initialization record and remind the PM and the bureau admin."""
-    today = clock.today()
-    if today.month != 12:
+    if clock.today().month != 12:
         return "not December"
-    sent = 0
-    for contract in Contract.objects.covering(today):
-        calendar = get_calendar(contract)
-        try:
-            last = calendar.workday_before(dt.date(today.year + 1, 1, 1))
-        except CalendarNotLoaded as exc:
-            return calendar_pending("jobs.annual_initialization", today, exc)
-        if today < last:
-            continue
-        period = dt.date(today.year + 1, 1, 1)
-        record, _created = initialization_open(
-            contract=contract, kind=InitializationRecord.Kind.ANNUAL, period=period, due_on=last
-        )
-        if record.is_confirmed:
-            continue
-        if remind_once(
-            job="jobs.annual_initialization",
-            key=f"contract-{contract.pk}:{period.year}",
-            recipients=people(Role.PM, Role.BUREAU_ADMIN),
-            title=f"{period.year} 年度初始化：请于 {last:%m 月 %d 日}完成并确认",
-            body=f"合同 {contract.number}：今天（{last:%Y-%m-%d}）是本年最后一个工作日，"
-            "请完成金保系统年度初始化，并在门户中确认。",
-            url=reverse("jobs:initializations"),
-            subject=f"annual {period.year}",
-            due_on=last,
-        ):
-            sent += 1
-    return f"{sent} reminders"
+    return _initialization(
+        "jobs.annual_initialization", InitializationRecord.Kind.ANNUAL, _last_workday_of_year, _annual_words
+    )
 
 
 def calendar_next_year() -> str:
