@@ -89,3 +89,13 @@ def test_figures_that_differ_on_purpose_say_why(world, login, attendance):
         assert "完成率" in notes and "按时解决率" in notes and "出勤率" in notes
     # the statistics' label carries the short reason as a tooltip too
     assert re.search(r'<div class="small text-muted" title="[^"]*完成率[^"]*">按时解决率', stats)
+
+
+def test_the_weekly_report_counts_attendance_up_to_yesterday_too(world, attendance):
+    """The weekly report's 出勤率 is the same figure: a draft made on Friday afternoon counts Monday to
+    Thursday (today is not over), as the other pages do (failed before: it counted Friday as missed)."""
+    from reports.selectors import weekly_figures
+
+    figures = weekly_figures(world.contract, dt.date(2023, 3, 6))["attendance"]
+    assert figures["through"] == "2023-03-09"
+    assert (figures["attended"], figures["scheduled"]) == (3, 4)  # 7 March missed
