@@ -126,8 +126,16 @@ def _record(*, contract, kind, paid_on, amount, reference, actor, token, **extra
     reference = normalize_reference(reference)
     if not reference:
         errors.setdefault("reference", []).append("请填写电汇凭证号或银行流水号。")
-    if extra.get("invoice_received") and not extra.get("invoice_received_on"):
-        errors.setdefault("invoice_received_on", []).append("已收到发票时请填写收票日期。")
+    invoiced_on = extra.get("invoice_received_on")
+    if extra.get("invoice_received"):
+        if invoiced_on is None:
+            errors.setdefault("invoice_received_on", []).append("已收到发票时请填写收票日期。")
+        elif invoiced_on > today:
+            errors.setdefault("invoice_received_on", []).append("收票日期不能晚于今天。")
+        elif invoiced_on < paid_on:
+            errors.setdefault("invoice_received_on", []).append(
+                "乙方在收到付款后开具发票：收票日期不能早于付款日期。"
+            )
     if errors:
         raise ServiceError(errors)
     first = duplicate_of(contract, reference)

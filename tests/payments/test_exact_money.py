@@ -229,3 +229,48 @@ def test_the_settlement_late_fee_multiplies_up(world):
     s = state(world, dt.date(2023, 2, 23))  # 20 days after 2023-02-03
     assert s.advance.lateness.periods == 2 and s.advance.late_fee == D("1175.30")
     assert api.settlement_json(s)["payments"][0]["penalty"] == "1175.30"
+
+
+# --- item 5: the invoice's date --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("received_on", "message"),
+    [(dt.date(2023, 1, 31), "不能早于付款日期"), (dt.date(2023, 2, 3), "不能晚于今天")],
+)
+def test_an_invoice_registered_with_its_payment_is_dated_between_the_payment_and_today(
+    world, received_on, message
+):
+    """The vendor invoices after it is paid (第二条): an invoice dated before the transfer, or after
+    today, is refused on the payment form as on the invoice form (failed before: both were stored)."""
+    with pytest.raises(ServiceError, match=message):
+        pay(
+            world,
+            ADVANCE,
+            dt.date(2023, 2, 1),
+            "1000",
+            when=clock.aware(dt.date(2023, 2, 2), 10, 0),
+            invoice_received=True,
+            invoice_number="FP-001",
+            invoice_received_on=received_on,
+        )
+    assert not Payment.objects.exists()
+
+
+def test_the_invoice_form_refuses_the_same_dates(world):
+    payment, _ = pay(world, ADVANCE, dt.date(2023, 2, 1), "1000")
+    finance = world.users["finance"]
+    with clock.frozen_at(clock.aware(dt.date(2023, 2, 2), 10, 0)):
+        for day, message in (
+            (dt.date(2023, 1, 31), "不能早于付款日期"),
+            (dt.date(2023, 2, 3), "不能晚于今天"),
+        ):
+            with pytest.raises(ServiceError, match=message):
+                services.payment_invoice(
+                    payment=payment, invoice_number="FP-1", received_on=day, actor=finance
+                )
+        services.payment_invoice(
+            payment=payment, invoice_number="FP-1", received_on=dt.date(2023, 2, 2), actor=finance
+        )
+    payment.refresh_from_db()
+    assert payment.invoice_received_on == dt.date(2023, 2, 2)
