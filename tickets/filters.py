@@ -10,7 +10,7 @@ from accounts.models import Department
 from common import clock
 from contracts.models import Priority, ServiceScope
 
-from .models import ACTIVE_STATUSES, DONE_STATUSES, OPEN_STATUSES, Kind, Status
+from .models import ACTIVE_STATUSES, DONE_STATUSES, OPEN_STATUSES, Kind, SignOff, SignOffStatus, Status
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = re.compile(r"^\s*FW\d{4}-0*(\d+)\s*$", re.I)
@@ -143,3 +143,29 @@ class TicketFilter(django_filters.FilterSet):
 
 
 __all__ = ["OPEN_STATUSES", "TicketFilter"]
+
+
+class SignOffFilter(django_filters.FilterSet):
+    """The sign-off list's filters: ``status`` (pending when none is asked for; a word that is not a status
+    shows every status) and ``late=1`` (pending forms past their due date)."""
+
+    status = django_filters.CharFilter(method="filter_status")
+    late = django_filters.CharFilter(method="filter_late")
+
+    class Meta:
+        model = SignOff
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else None
+        if data is not None and not data.get("status"):
+            data["status"] = SignOffStatus.PENDING
+        super().__init__(data, *args, **kwargs)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=value) if value in SignOffStatus.values else queryset
+
+    def filter_late(self, queryset, name, value):
+        if value != "1":
+            return queryset
+        return queryset.filter(status=SignOffStatus.PENDING, due_on__lt=clock.today())

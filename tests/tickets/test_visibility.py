@@ -1,6 +1,8 @@
 """One visibility rule (issue 12 item 2): the list's queryset and the object check agree for every
 role and state, and a sign-off form is visible exactly to those who may see all of its requests."""
 
+import datetime as dt
+
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.roles import Role
@@ -103,3 +105,30 @@ def test_an_engineer_cannot_open_another_engineers_form_pdf_or_scan(world, clien
     assert [client.get(url).status_code for url in urls] == [404, 404, 404]
     client.force_login(world.engineer)
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+
+
+def test_the_signoff_list_filters(world, client):
+    """The list's filters (a django-filter FilterSet since issue 12): pending by default, a status, every
+    status for a word that is not one, and late pending forms only."""
+    from django.urls import reverse
+
+    pending = advance(world, submit(world), Status.RESOLVED).signoff
+    signed = advance(world, submit(world), Status.RESOLVED).signoff
+    with clock.frozen_at(at(2023, 3, 7, 11)):
+        services.signoff_sign(signoff=signed, actor=world.staff)
+    client.force_login(world.pm)
+
+    def listed(**params):
+        with clock.frozen_at(at(2023, 3, 7, 12)):
+            page = client.get(reverse("tickets:signoff_list"), params).context["page"]
+        return {s.pk for s in page.object_list}
+
+    assert listed() == listed(status="") == {pending.pk}
+    assert listed(status="signed") == {signed.pk}
+    assert listed(status="all") == {pending.pk, signed.pk}
+    pending.refresh_from_db()
+    late_on = pending.due_on + dt.timedelta(days=1)
+    with clock.frozen_at(clock.aware(late_on, 12, 0)):
+        page = client.get(reverse("tickets:signoff_list"), {"late": "1"}).context["page"]
+    assert {s.pk for s in page.object_list} == {pending.pk}
+    assert listed(late="1") == set()  # on 7 March nothing is late yet

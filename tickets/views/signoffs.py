@@ -15,6 +15,7 @@ from common.permissions import require_perm
 from contracts.selectors import contract_in_use
 
 from .. import policy, selectors, services
+from ..filters import SignOffFilter
 from ..forms import BatchSignoffForm, SignForm, apply_service_error
 from ..models import SignOffMethod, SignOffStatus
 from .files import file_response
@@ -25,12 +26,11 @@ from .lists import PAGE_SIZE
 @require_perm("tickets.view_ticket")
 def signoff_list(request):
     contract = contract_in_use(request)
-    qs = selectors.signoffs_for(request.user).filter(contract=contract)
-    status = request.GET.get("status") or "pending"
-    if status in SignOffStatus.values:
-        qs = qs.filter(status=status)
-    if request.GET.get("late") == "1":
-        qs = qs.filter(status=SignOffStatus.PENDING, due_on__lt=clock.today())
+    filtered = SignOffFilter(
+        request.GET, queryset=selectors.signoffs_for(request.user).filter(contract=contract)
+    )
+    qs = filtered.qs
+    status = filtered.data["status"]
     page = Paginator(qs.order_by("due_on", "-issued_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
