@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +32,9 @@ class AdjustForm(forms.Form):
         self.weights = weights or {}
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         part, score = data.get("part"), data.get("score")
-        weight = self.weights.get(part)
+        weight = self.weights.get(part) if part else None
         if part and score is not None and weight is not None and score > weight:
             self.add_error("score", _("该项满分为 %(w)s 分，调整后的分数不能超过满分。") % {"w": weight})
         return data
@@ -70,7 +71,7 @@ class SendSurveyForm(forms.Form):
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.periods = {p.key: p for p in periods}
-        self.fields["period"].choices = [(p.key, p.label) for p in periods]
+        cast(forms.ChoiceField, self.fields["period"]).choices = [(p.key, p.label) for p in periods]
 
     def clean_period(self):
         return self.periods[self.cleaned_data["period"]]

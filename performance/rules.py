@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TypeGuard
 
 from django.utils.translation import gettext
 
@@ -196,7 +197,8 @@ def on_time(done_at: dt.datetime, due_at: dt.datetime | None, pending_year: int 
     return None
 
 
-def _before(moment: dt.datetime | None, limit: dt.datetime) -> bool:
+def _before(moment: dt.datetime | None, limit: dt.datetime) -> TypeGuard[dt.datetime]:
+    """``moment`` is known and earlier than ``limit`` (a TypeGuard: the caller may use it as a datetime)."""
     return moment is not None and moment < limit
 
 

@@ -116,5 +116,5 @@ def build_content(report: WeeklyReport) -> dict:
         "published_at": clock.local(report.published_at).strftime("%Y-%m-%d %H:%M")
         if report.published_at
         else "",
-        "published_by": report.published_by.display_name if report.published_by_id else "",
+        "published_by": report.published_by.display_name if report.published_by else "",
     }

@@ -76,7 +76,7 @@ def _claim_draft(report: WeeklyReport, version: int | None) -> WeeklyReport:
         raise ConcurrentChange(
             _("周报已被%(who)s于 %(when)s 修改，请刷新后再保存（您填写的内容仍在表单中）。")
             % {
-                "who": locked.updated_by.display_name if locked.updated_by_id else _("系统"),
+                "who": locked.updated_by.display_name if locked.updated_by else _("系统"),
                 "when": clock.local(locked.updated_at).strftime("%H:%M"),
             }
         )

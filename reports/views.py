@@ -54,7 +54,7 @@ def weekly_draft(request, contract):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("reports:weekly_list")
     try:
         report, created = services.weekly_draft(

@@ -272,7 +272,7 @@ def _meeting_figures(contract, week_start) -> dict | None:
         "actions": [
             {
                 "description": a.description,
-                "owner": a.owner.display_name if a.owner_id else "",
+                "owner": a.owner.display_name if a.owner else "",
                 "due_on": a.due_on.isoformat() if a.due_on else "",
                 "done": a.done,
             }
