@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -131,7 +132,7 @@ def score_lock(*, contract: Contract, actor, note: str = "") -> ScoreLock:
     snapshot = selectors.snapshot_of(card, evidence)
     lock = ScoreLock(
         contract=contract,
-        total=card.total,
+        total=cast(Decimal, card.total),  # known: no part is pending (checked above)
         pay_ratio=card.tier.pay_ratio,
         snapshot=snapshot,
         note=(note or "").strip(),

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import cast
 
 from django.db.models import QuerySet
 
@@ -89,7 +90,7 @@ class ScoreCard:
             return self.lock.total
         if any(p.score is None for p in self.parts):
             return None
-        return rules.total_score(p.score for p in self.parts)
+        return rules.total_score(p.score for p in self.parts if p.score is not None)
 
     @cached_property
     def tier(self) -> Tier | None:
@@ -148,7 +149,11 @@ def compute_card(
         row = (adjustments or {}).get(key) if period.kind == PeriodKind.CONTRACT else None
         if row is not None:
             line.adjustment = Adjusted(
-                row.score, row.reason, row.created_by.display_name, row.created_at, row.computed
+                cast(Decimal, row.score),  # current_adjustments leaves out the rows that cleared a part
+                row.reason,
+                row.created_by.display_name,
+                row.created_at,
+                row.computed,
             )
         lines.append(line)
     return ScoreCard(
@@ -207,18 +212,25 @@ def final_score(contract: Contract, *, evidence: Evidence | None = None) -> Scor
 
 def snapshot_of(card: ScoreCard, evidence: Evidence) -> dict:
     """What a lock stores: every part with its figures and the cases behind it."""
+    if card.tier is None or card.total is None:
+        raise ValueError(
+            "a snapshot needs a complete card: its tier and total known (score_lock checks first)"
+        )
     parts = []
     for line in card.parts:
+        result = line.result
+        if result is None:
+            raise ValueError(f"a snapshot needs every part computed: {line.key} is pending a calendar year")
         cases = evidence.cases(line.key, card.period)
         parts.append(
             {
                 "key": line.key,
                 "label": line.label,
                 "weight": line.weight,
-                "achieved": line.result.achieved,
-                "counted": line.result.counted,
-                "pending": line.result.pending,
-                "computed": str(line.result.score),
+                "achieved": result.achieved,
+                "counted": result.counted,
+                "pending": result.pending,
+                "computed": str(result.score),
                 "score": str(line.score),
                 "adjustment": None
                 if line.adjustment is None
