@@ -103,6 +103,16 @@ def payment_record(
     return payment, created
 
 
+def invoice_date_problem(received_on: dt.date, paid_on: dt.date) -> str:
+    """Why an invoice cannot have been received that day ("" if it can): the vendor invoices after it
+    is paid, and not in the future. One rule for the payment form and the invoice form (issue 11)."""
+    if received_on > clock.today():
+        return "收票日期不能晚于今天。"
+    if received_on < paid_on:
+        return "乙方在收到付款后开具发票：收票日期不能早于付款日期。"
+    return ""
+
+
 def _record(*, contract, kind, paid_on, amount, reference, actor, token, **extra) -> tuple[Payment, bool]:
     # One writer per contract at a time: two different payments cannot both pass the outstanding check,
     # and the second of two identical submissions finds the first once it holds the lock.
@@ -130,12 +140,8 @@ def _record(*, contract, kind, paid_on, amount, reference, actor, token, **extra
     if extra.get("invoice_received"):
         if invoiced_on is None:
             errors.setdefault("invoice_received_on", []).append("已收到发票时请填写收票日期。")
-        elif invoiced_on > today:
-            errors.setdefault("invoice_received_on", []).append("收票日期不能晚于今天。")
-        elif invoiced_on < paid_on:
-            errors.setdefault("invoice_received_on", []).append(
-                "乙方在收到付款后开具发票：收票日期不能早于付款日期。"
-            )
+        elif problem := invoice_date_problem(invoiced_on, paid_on):
+            errors.setdefault("invoice_received_on", []).append(problem)
     if errors:
         raise ServiceError(errors)
     first = duplicate_of(contract, reference)
@@ -192,10 +198,8 @@ def payment_invoice(*, payment: Payment, invoice_number: str, received_on: dt.da
     invoice_number = (invoice_number or "").strip()
     if not invoice_number:
         raise ServiceError({"invoice_number": ["请填写发票号码。"]})
-    if received_on > clock.today():
-        raise ServiceError({"received_on": ["收票日期不能晚于今天。"]})
-    if received_on < payment.paid_on:
-        raise ServiceError({"received_on": ["乙方在收到付款后开具发票：收票日期不能早于付款日期。"]})
+    if problem := invoice_date_problem(received_on, payment.paid_on):
+        raise ServiceError({"received_on": [problem]})
     claimed = Payment.objects.filter(pk=payment.pk, voided_at__isnull=True, invoice_received=False).update(
         invoice_received=True, invoice_number=invoice_number, invoice_received_on=received_on
     )

@@ -177,9 +177,7 @@ def _upgrade_figures(contract, start, as_of) -> list[dict]:
 
 
 def _attendance_figures(contract, start, end, calendar) -> dict:
-    through = min(
-        end, clock.today() - dt.timedelta(days=1)
-    )  # today is not over: up to yesterday, as everywhere
+    through = roster_selectors.default_through(end)  # today is not over: up to yesterday, as every page
     if through < start or end < contract.start_on or start > contract.end_on:
         return {"counted": False, "people": [], "ratio": None, "attended": 0, "scheduled": 0, "pending": ""}
     try:

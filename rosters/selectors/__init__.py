@@ -18,6 +18,7 @@ it; the default counts everyone on the roster, the project manager included whil
 
 from __future__ import annotations
 
+from ._base import default_through
 from .attendance import RATE_POSITIONS, AttendanceReport, attendance_report
 from .duty import DutyOverviewRow, contract_holidays, duty_overview, holiday_of_contract
 from .grid import GridCell, GridRow, MonthGrid, month_grid
@@ -55,6 +56,7 @@ __all__ = [
     "contract_for_today",
     "contract_holidays",
     "correction_queryset",
+    "default_through",
     "duty_overview",
     "duty_queryset",
     "get_for",
