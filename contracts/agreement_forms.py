@@ -1,5 +1,7 @@
 """Forms of the rest of the contract (issue 18 items 3–6)."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +36,7 @@ class ChangeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["setting"].choices = setting_choices()
+        cast(forms.ChoiceField, self.fields["setting"]).choices = setting_choices()
 
 
 class AnswerForm(forms.Form):
@@ -48,14 +50,14 @@ class AnswerForm(forms.Form):
 
 
 class UndertakingForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("签署人"), queryset=None)
+    person: forms.ModelChoiceField = forms.ModelChoiceField(label=_("签署人"), queryset=None)
     signed_on = forms.DateField(label=_("签署日期"), widget=DATE_INPUT)
     document = forms.FileField(label=_("签字的保密承诺书"))
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = vendor_people()
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = vendor_people()
 
 
 class IncidentForm(forms.Form):
@@ -79,7 +81,9 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("项目联系人"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=50, required=False)
     email = forms.EmailField(label=_("电子信箱"), required=False)
-    user = forms.ModelChoiceField(label=_("门户账号（接收通知）"), queryset=None, required=False)
+    user: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("门户账号（接收通知）"), queryset=None, required=False
+    )
     notice_on = forms.DateField(label=_("书面通知日"), widget=DATE_INPUT)
     effective_on = forms.DateField(label=_("生效日"), widget=DATE_INPUT)
     document = forms.FileField(label=_("书面通知（扫描件）"), required=False)
@@ -88,6 +92,5 @@ class ContactForm(forms.Form):
         from accounts.models import User
 
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(role__in=roles, is_active=True).order_by(
-            "username"
-        )
+        user = cast(forms.ModelChoiceField, self.fields["user"])
+        user.queryset = User.objects.filter(role__in=roles, is_active=True).order_by("username")

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import csv
 from decimal import Decimal
 
@@ -165,7 +167,7 @@ class TierFormSetBase(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-TierFormSet = inlineformset_factory(
+TierFormSet: type[BaseInlineFormSet[TierBand, Contract, forms.ModelForm[TierBand]]] = inlineformset_factory(
     Contract, TierBand, formset=TierFormSetBase, fields=["min_score", "pay_ratio"], extra=1, can_delete=True
 )
 
@@ -195,7 +197,7 @@ class SlaFormSetBase(BaseInlineFormSet):
             raise ValidationError(_("每个优先级都需要服务时限。"))
 
 
-SlaFormSet = inlineformset_factory(
+SlaFormSet: type[BaseInlineFormSet[SlaTarget, Contract, forms.ModelForm[SlaTarget]]] = inlineformset_factory(
     Contract,
     SlaTarget,
     formset=SlaFormSetBase,
@@ -208,8 +210,10 @@ SlaFormSet = inlineformset_factory(
     validate_max=True,
 )
 
-ScopeFormSet = inlineformset_factory(
-    Contract, ServiceScope, fields=["order", "name", "is_active"], extra=1, can_delete=False
+ScopeFormSet: type[BaseInlineFormSet[ServiceScope, Contract, forms.ModelForm[ServiceScope]]] = (
+    inlineformset_factory(
+        Contract, ServiceScope, fields=["order", "name", "is_active"], extra=1, can_delete=False
+    )
 )
 
 
@@ -227,7 +231,7 @@ class ContractCopyForm(forms.Form):
         return number
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end, signed = data.get("start_on"), data.get("end_on"), data.get("signed_on")
         if start and end and start >= end:
             self.add_error("end_on", _("服务结束日期必须晚于开始日期。"))
@@ -275,7 +279,7 @@ class CalendarLoadForm(forms.Form):
         raise ValidationError(_("无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV。"))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         text = data.get("csv_file") or data.get("notice") or ""
         year = data.get("year")
         if not text.strip():

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
@@ -263,7 +264,7 @@ class Contract(models.Model):
         return add_months_clamped(self.end_on, 12 * self.confidentiality_years)
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[str | Promise]] = {}
         if self.start_on and self.end_on and self.start_on >= self.end_on:
             errors.setdefault("end_on", []).append(_("服务结束日期必须晚于开始日期。"))
         if self.signed_on and self.end_on and self.signed_on > self.end_on:

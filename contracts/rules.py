@@ -64,8 +64,8 @@ def tier_for(score: Decimal, tiers: Sequence[Tier]) -> Tier:
 def tier_bands(tiers: Sequence[Tier]) -> list[tuple[Tier, Decimal | None]]:
     """Each tier with its exclusive upper bound (None for the top band), highest first."""
     ordered = sorted(tiers, key=lambda t: t.min_score, reverse=True)
-    result = []
-    upper = None
+    result: list[tuple[Tier, Decimal | None]] = []
+    upper: Decimal | None = None
     for tier in ordered:
         result.append((tier, upper))
         upper = tier.min_score

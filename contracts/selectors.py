@@ -48,10 +48,8 @@ def use_contract(request, contract: Contract) -> None:
 
 def contract_detail(pk: int) -> Contract:
     return get_object_or_404(
-        Contract.objects.prefetch_related(
-            "tiers",
-            "sla_targets",
-            Prefetch("scopes", queryset=ServiceScope.objects.order_by("order", "id")),
+        Contract.objects.prefetch_related("tiers", "sla_targets").prefetch_related(
+            Prefetch("scopes", queryset=ServiceScope.objects.order_by("order", "id"))
         ),
         pk=pk,
     )
@@ -68,7 +66,7 @@ def today_panel(contract) -> dict:
     """Today's working-day status and the next holiday, or the pending state if not loaded."""
     today = clock.today()
     calendar = get_calendar(contract)
-    panel = {"today": today}
+    panel: dict[str, object] = {"today": today}
     try:
         panel["day"] = calendar.day(today)
         periods = [

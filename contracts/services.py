@@ -78,7 +78,7 @@ def _check_related(contract: Contract) -> None:
     missing = set(Priority.values) - priorities
     if missing:
         raise ServiceError(
-            "每个优先级都需要服务时限：缺少 " + "、".join(Priority(p).label for p in sorted(missing))
+            "每个优先级都需要服务时限：缺少 " + "、".join(str(Priority(p).label) for p in sorted(missing))
         )
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +35,7 @@ def contract_detail(request, pk: int):
     contract = selectors.contract_detail(pk)
     tiers = rules.tier_bands([t.as_rule() for t in contract.tiers.all()])
     calendar = get_calendar(contract)
-    due = {}
+    due: dict[str, object] = {}
     try:
         due["advance"] = calendar.workday_after(contract.signed_on, contract.advance_due_workdays)
     except CalendarNotLoaded as exc:
@@ -67,7 +68,7 @@ def contract_edit(request, pk: int):
     tier_formset = TierFormSet(data, instance=contract, prefix="tiers")
     sla_formset = SlaFormSet(data, instance=contract, prefix="sla", working_hours=contract.working_hours)
     scope_formset = ScopeFormSet(data, instance=contract, prefix="scopes")
-    formsets = [tier_formset, sla_formset, scope_formset]
+    formsets: list[BaseInlineFormSet] = [tier_formset, sla_formset, scope_formset]
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
         try:
             services.contract_save(form=form, formsets=formsets, actor=request.user)

@@ -4,9 +4,10 @@ the settings change an accepted proposal applies."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -55,10 +56,15 @@ UNIT_WORDS = {
 MAX_CHANGE_ATTACHMENTS = 10  # files besides the scanned request; each within the upload size limit
 
 
+def _field_label(name: str) -> str:
+    """The verbose name of one of CHANGEABLE_FIELDS (all plain model fields, never relations)."""
+    return str(cast(models.Field, Contract._meta.get_field(name)).verbose_name)
+
+
 def setting_choices() -> list[tuple[str, str]]:
     choices = [("", gettext("（不涉及门户中的设置）"))]
     for name in CHANGEABLE_FIELDS:
-        choices.append((name, str(Contract._meta.get_field(name).verbose_name)))
+        choices.append((name, _field_label(name)))
     for priority in Priority:
         p = str(priority.label)
         choices.append((f"sla:{priority.value}:respond", gettext("服务时限 · %(p)s · 响应") % {"p": p}))
@@ -83,17 +89,17 @@ def _parse_sla(value: str) -> tuple[int, str]:
 def _setting_change(contract: Contract, key: str, value: str, *, save: bool) -> tuple[str, str]:
     """Validate (and with ``save`` apply) one setting change; returns (before, after) as text."""
     if key in CHANGEABLE_FIELDS:
-        field = Contract._meta.get_field(key)
+        label = _field_label(key)
         text = value.strip()
         if not (text.isascii() and text.isdigit()):
-            raise ServiceError({"new_value": [f"{field.verbose_name}须为整数。"]})
+            raise ServiceError({"new_value": [f"{label}须为整数。"]})
         before = getattr(contract, key)
         setattr(contract, key, int(text))
         try:
             contract.full_clean()
         except Exception as exc:
             setattr(contract, key, before)
-            raise ServiceError({"new_value": [f"{field.verbose_name}：{'；'.join(_messages(exc))}"]}) from exc
+            raise ServiceError({"new_value": [f"{label}：{'；'.join(_messages(exc))}"]}) from exc
         if save:
             contract.save(update_fields=[key, "updated_at"])
         else:
@@ -326,7 +332,8 @@ def change_withdraw(*, change: ContractChange, actor) -> ContractChange:
 @transaction.atomic
 def change_deem_accepted(*, change: ContractChange, today: dt.date) -> ContractChange | None:
     """Silence past the deadline counts as consent (第六条): called by the daily job."""
-    if change.answer_due_on is None or today <= change.answer_due_on:
+    due_on = change.answer_due_on
+    if due_on is None or today <= due_on:
         return None
     try:
         change = _claim(change, ChangeStatus.DEEMED, answered_at=clock.now())
@@ -346,7 +353,7 @@ def change_deem_accepted(*, change: ContractChange, today: dt.date) -> ContractC
             "error": not_applied,
         }
         ContractChange.objects.filter(pk=change.pk).update(applied=change.applied)
-    changes = {"status": ["proposed", "deemed"], "answer_due_on": change.answer_due_on.isoformat()}
+    changes = {"status": ["proposed", "deemed"], "answer_due_on": due_on.isoformat()}
     if not_applied:
         changes["not_applied"] = not_applied
     log_action("contract_change.deemed", obj=change, changes=changes)

@@ -75,7 +75,7 @@ def undertaking_register(contract: Contract, people=None) -> list[dict]:
 
 # --- incidents (第五条 4, 第八条(1)) -------------------------------------------------------------------
 
-INCIDENT_FAULT = {IncidentKind.CONDITIONS: Party.CLIENT}
+INCIDENT_FAULT: dict[str, str] = {IncidentKind.CONDITIONS: Party.CLIENT}
 
 
 @transaction.atomic

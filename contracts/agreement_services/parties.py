@@ -23,7 +23,7 @@ from ..models import Contract
 
 # --- parties and contacts (第九条) ----------------------------------------------------------------
 
-PARTY_ROLE = {Party.CLIENT: Role.BUREAU_ADMIN, Party.VENDOR: Role.PM}
+PARTY_ROLE: dict[str, str] = {Party.CLIENT: Role.BUREAU_ADMIN, Party.VENDOR: Role.PM}
 
 
 def party_of(user) -> str | None:

@@ -41,6 +41,7 @@ def termination_settlement(contract: Contract, basis: str, party: str, effective
     days = (contract.end_on - contract.start_on).days + 1
     served = max(0, min((effective_on - contract.start_on).days, days))
     pro_rata = (contract.total_amount * served / days).quantize(Decimal("0.01"))
+    payer: str
     if basis == TerminationBasis.LATE_PAYMENT:
         payer, ratio, clause = Party.CLIENT, contract.termination_penalty_ratio, "第八条(2)"
     elif basis == TerminationBasis.EARLY:

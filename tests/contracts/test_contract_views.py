@@ -137,6 +137,25 @@ def test_copy_refuses_a_duplicate_number(world, client):
     assert "已存在" in response.content.decode()
 
 
+def test_copy_of_a_contract_missing_an_sla_target_is_refused_with_the_reason(world, client):
+    # The missing priorities were joined as lazy labels: a TypeError (a 500) instead of the message.
+    world.contract.sla_targets.filter(priority="low").delete()
+    client.force_login(world.users["bureau_admin"])
+    response = client.post(
+        reverse("contracts:copy", args=[world.contract.pk]),
+        {
+            "number": "TEST-2024",
+            "name": "2024 年度维保",
+            "signed_on": "2024-01-08",
+            "start_on": "2024-01-01",
+            "end_on": "2024-12-31",
+        },
+    )
+    assert response.status_code == 200
+    assert "每个优先级都需要服务时限：缺少 低" in response.content.decode()
+    assert not Contract.objects.filter(number="TEST-2024").exists()
+
+
 def test_switching_the_contract_in_use(world, client):
     from .. import factories
 
