@@ -6,6 +6,7 @@ import os
 
 from django.conf import settings
 from django.db import models
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
@@ -39,6 +40,10 @@ class Article(models.Model):
     helpful_count = models.PositiveIntegerField(_("有用"), default=0)
     unhelpful_count = models.PositiveIntegerField(_("没用"), default=0)
     tokens = SearchTokensField(blank=True, default="")
+
+    # Not fields: set on the search page's results by ``kb.views.search``.
+    hit_title: SafeString
+    hit_snippet: SafeString
 
     class Meta:
         ordering = ["-updated_at", "-id"]

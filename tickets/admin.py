@@ -14,26 +14,8 @@ class TicketAdmin(ReadOnlyModelAdmin):
     search_fields = ["title", "description"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SignOff)
 class SignOffAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "department", "status", "due_on", "signed_at", "late"]
     list_filter = ["status", "late", "department"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -31,7 +32,7 @@ class BulkResult:
 
 @dataclass(frozen=True)
 class BulkAction:
-    label: str
+    label: str | Promise
     roles: frozenset[str]
     needs_assignee: bool = False
     needs_priority: bool = False

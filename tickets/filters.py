@@ -89,7 +89,7 @@ class TicketFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, user=None, contract=None, **kwargs):
         self.user = user

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from common import clock
 from common.errors import apply_service_error  # noqa: F401 (kept here for callers)
 from common.forms import IdMultipleChoiceField, MultipleFileField
+from contracts.models import ServiceScope
 from contracts.selectors import active_scopes
 
 from .attachments import allowed_label, max_bytes
@@ -33,7 +35,8 @@ def upload_help() -> str:
 
 
 class TicketForm(forms.ModelForm):
-    files = MultipleFileField(label=_("附件"), required=False)
+    # The metaclass moves the field into base_fields, so ``self.files`` stays the uploaded files.
+    files = MultipleFileField(label=_("附件"), required=False)  # type: ignore[assignment]
 
     class Meta:
         model = Ticket
@@ -51,11 +54,10 @@ class TicketForm(forms.ModelForm):
 
     def __init__(self, *args, contract=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].queryset = (
-            active_scopes(contract) if contract else self.fields["scope"].queryset.none()
-        )
-        self.fields["scope"].empty_label = _("请选择系统")
-        self.fields["kind"].choices = [("", _("请选择类型")), *list(Kind.choices)]
+        scope = cast(forms.ModelChoiceField, self.fields["scope"])
+        scope.queryset = active_scopes(contract) if contract else ServiceScope.objects.none()
+        scope.empty_label = _("请选择系统")
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("请选择类型")), *list(Kind.choices)]
         self.fields["files"].help_text = upload_help()
         for name, kinds in KIND_FIELDS.items():
             self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
@@ -71,13 +73,17 @@ class NoteForm(forms.Form):
     )
 
 
+class EngineerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.display_name}（{obj.role_label}）"
+
+
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, empty_label=_("请选择工程师"))
+    assignee = EngineerChoiceField(label=_("处理人"), queryset=None, empty_label=_("请选择工程师"))
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = users
-        self.fields["assignee"].label_from_instance = lambda u: f"{u.display_name}（{u.role_label}）"
+        cast(EngineerChoiceField, self.fields["assignee"]).queryset = users
 
 
 class ResolveForm(forms.Form):
@@ -170,4 +176,4 @@ class BatchSignoffForm(forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tickets"].queryset = queryset
+        cast(IdMultipleChoiceField, self.fields["tickets"]).queryset = queryset

@@ -70,6 +70,8 @@ def q_matches(q: Q, obj) -> bool:
         if isinstance(child, Q):
             results.append(q_matches(child, obj))
             continue
+        if not isinstance(child, tuple | list):  # an expression (Exists, …), not a field lookup
+            raise ValueError(f"q_matches does not evaluate {child!r}")
         lookup, value = child
         field, _, op = lookup.partition("__")
         actual = getattr(obj, field)
@@ -265,7 +267,8 @@ def resolve_blockers(ticket: Ticket) -> list[str]:
     if ticket.kind == Kind.UPGRADE:
         done = set(ticket.upgrade_steps.values_list("stage", flat=True))
         if UpgradeStage.ACCEPTED not in done:
-            nxt = next((s for s in UPGRADE_STAGE_ORDER if s not in done), None)
+            # ACCEPTED itself is in the order and not done, so there is always a next stage.
+            nxt = next(s for s in UPGRADE_STAGE_ORDER if s not in done)
             blockers.append(f"升级需求须经甲方确认升级后才能办结，当前待完成：{UpgradeStage(nxt).label}。")
     if ticket.kind == Kind.DATA and not hasattr_authorization(ticket):
         blockers.append("数据维护请求没有书面授权。")

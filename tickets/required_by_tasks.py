@@ -16,7 +16,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from common import clock
 from contracts.calendar import get_calendar
-from contracts.workdays import CalendarNotLoaded
+from contracts.workdays import CalendarNotLoaded, WorkCalendar
 from jobs.runner import calendar_pending, people, remind_once, scheduled_task
 
 from . import support
@@ -31,7 +31,7 @@ def required_by_due() -> str:
     pms = people(Role.PM)
     admins = people(Role.BUREAU_ADMIN)
     sent = pending = 0
-    calendars: dict[int, object] = {}
+    calendars: dict[int, WorkCalendar] = {}
     rows = (
         RequiredBy.objects.exclude(ticket__status__in=[*DONE_STATUSES, *ENDED_STATUSES])
         .select_related("ticket__contract", "ticket__assignee", "set_by")
@@ -39,7 +39,9 @@ def required_by_due() -> str:
     )
     for row in rows:
         ticket = row.ticket
-        calendar = calendars.setdefault(ticket.contract_id, get_calendar(ticket.contract))
+        calendar = calendars.get(ticket.contract_id)
+        if calendar is None:  # one per contract (not setdefault: its argument is built every time)
+            calendar = calendars[ticket.contract_id] = get_calendar(ticket.contract)
         url = reverse("tickets:detail", args=[ticket.pk])
         key = f"ticket-{ticket.pk}:{row.due_on}"
         if row.is_late(now):

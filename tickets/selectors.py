@@ -12,6 +12,7 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import BUREAU_WIDE_READERS, Role
@@ -148,7 +149,8 @@ def timeline(user, ticket: Ticket) -> list[dict]:
             "changes": changes,
         }
         if entry.action == "ticket.comment":
-            row["comment"] = comments.get(changes.get("comment"))
+            comment_pk = changes.get("comment")
+            row["comment"] = comments.get(comment_pk) if comment_pk is not None else None
         rows.append(row)
     return rows
 
@@ -222,7 +224,8 @@ def ticket_detail(user, ticket: Ticket) -> dict:
         ],
         "next_stage": next_stage,
         "next_stage_label": UpgradeStage(next_stage).label if next_stage else "",
-        "can_next_stage": bool(next_stage) and policy.can_record_upgrade_stage(user, ticket, next_stage),
+        "can_next_stage": next_stage is not None
+        and policy.can_record_upgrade_stage(user, ticket, next_stage),
         "can_reschedule": (
             upgrade
             and UpgradeStage.SCHEDULED in upgrade_steps
@@ -243,7 +246,7 @@ def ticket_detail(user, ticket: Ticket) -> dict:
         # The form this user would sign for this resolved request: the page's first, primary action.
         "signoff_to_sign": (
             ticket.signoff
-            if ticket.signoff_id
+            if ticket.signoff is not None
             and user.has_perm("tickets.signoff_ticket")
             and policy.can_sign(user, ticket.signoff)
             else None
@@ -268,7 +271,15 @@ def _counts(qs: QuerySet[Ticket], now) -> dict:
     )
 
 
-def _panel(request, contract, *, queue_filter: Q, title: str, queue_title: str, extra: dict | None = None):
+def _panel(
+    request,
+    contract,
+    *,
+    queue_filter: Q,
+    title: str | Promise,
+    queue_title: str | Promise,
+    extra: dict | None = None,
+):
     if contract is None:
         return None
     user = request.user

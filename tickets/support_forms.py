@@ -1,5 +1,7 @@
 """Forms of the support sessions and of the bureau's required-by date (issue 18 items 1 and 2)."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,7 @@ from .models import SupportMode
 
 
 class SupportForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("支持人员"),
         queryset=None,
         required=False,
@@ -34,17 +36,17 @@ class SupportForm(forms.Form):
         if people is None:
             del self.fields["person"]
         else:
-            self.fields["person"].queryset = people
+            cast(forms.ModelChoiceField, self.fields["person"]).queryset = people
 
 
 class SystemSupportForm(SupportForm):
     """A session for a system rather than a request (the support list page)."""
 
-    scope = forms.ModelChoiceField(label=_("系统/服务范围"), queryset=None)
+    scope: forms.ModelChoiceField = forms.ModelChoiceField(label=_("系统/服务范围"), queryset=None)
 
     def __init__(self, *args, scopes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].queryset = scopes
+        cast(forms.ModelChoiceField, self.fields["scope"]).queryset = scopes
         self.order_fields(["person", "scope"])
 
 

@@ -64,7 +64,7 @@ def _list_context(request, form=None) -> dict:
     contract = contract_in_use(request)
     qs = support.support_list(request.user, contract) if contract else support.SupportSession.objects.none()
     can_add = request.user.has_perm("tickets.record_support") and contract is not None
-    if can_add and form is None:
+    if can_add and contract is not None and form is None:
         form = SystemSupportForm(
             prefix="support", scopes=active_scopes(contract), people=support.support_people(request.user)
         )

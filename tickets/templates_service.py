@@ -20,7 +20,7 @@ from common import clock
 from common.audit import log_action, snapshot
 from common.errors import ServiceError, TransitionNotAllowed, error_messages
 from contracts.calendar import get_calendar
-from contracts.workdays import CalendarNotLoaded
+from contracts.workdays import CalendarNotLoaded, WorkCalendar
 
 from . import policy, services
 from .models import Recurrence, RecurringRun, RequestTemplate, Ticket
@@ -118,7 +118,7 @@ def file_recurring(*, today: dt.date | None = None) -> dict[str, int]:
         .select_related("contract", "requester", "scope")
         .order_by("pk")
     )
-    calendars = {}
+    calendars: dict[int, WorkCalendar] = {}
     for template in templates:
         contract = template.contract
         if not contract.is_current(today):

@@ -3,6 +3,8 @@ saved views, bulk actions, request templates, linked and merged requests."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -110,7 +112,7 @@ def bulk_action(request):
     context = {
         "actions": actions,
         "action": action if action in dict(actions) else "",
-        "action_label": dict(actions).get(action).label if action in dict(actions) else "",
+        "action_label": dict(actions)[action].label if action in dict(actions) else "",
         "tickets": tickets,
         "total": total,
         "capped": total > len(tickets),
@@ -145,10 +147,16 @@ def bulk_action(request):
 # --- request templates -------------------------------------------------------------------------------------
 
 
+class RequesterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.department} · {obj.display_name}"
+
+
 class TemplateForm(forms.ModelForm):
     class Meta:
         model = RequestTemplate
         fields = templates_service.FIELDS
+        field_classes = {"requester": RequesterChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "data_scope": forms.Textarea(attrs={"rows": 2}),
@@ -156,11 +164,11 @@ class TemplateForm(forms.ModelForm):
 
     def __init__(self, *args, contract=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].queryset = active_scopes(contract) if contract else ServiceScope.objects.none()
-        self.fields["requester"].queryset = User.objects.filter(
+        scope = cast(forms.ModelChoiceField, self.fields["scope"])
+        scope.queryset = active_scopes(contract) if contract else ServiceScope.objects.none()
+        cast(RequesterChoiceField, self.fields["requester"]).queryset = User.objects.filter(
             role__in=[Role.STAFF, Role.DEPT_HEAD], is_active=True
         ).order_by("department__order", "username")
-        self.fields["requester"].label_from_instance = lambda u: f"{u.department} · {u.display_name}"
 
 
 @require_GET

@@ -4,6 +4,8 @@ date on a request (一.5(5)): services, pages, the reminder job and the weekly f
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -251,6 +253,16 @@ def test_reminded_once_before_and_once_when_missed(world):
     with clock.frozen_at(at(2023, 3, 13, 9, 0)):
         state = support.required_by_state(ticket.required_by, calendar=support.get_calendar(world.contract))
     assert state.late and not state.met
+
+
+def test_the_reminder_job_builds_one_calendar_per_contract(world):
+    # setdefault(contract, get_calendar(...)) built (two queries) a calendar for every row.
+    for _ in range(3):
+        _required(world, advance(world, submit(world), Status.IN_PROGRESS))
+    with clock.frozen_at(at(2023, 3, 8, 8, 12)), CaptureQueriesContext(connection) as queries:
+        assert required_by_due().startswith("0 ")
+    calendar_reads = [q for q in queries.captured_queries if "calendaroverride" in q["sql"].lower()]
+    assert len(calendar_reads) == 1
 
 
 def test_met_when_resolved_in_time_and_counted_in_the_week(world, client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
@@ -215,6 +216,10 @@ class Ticket(models.Model):
     )
 
     objects = TicketQuerySet.as_manager()
+
+    # Not fields: set on a page of search results by ``tickets.search.annotate_snippets``.
+    hit_title: SafeString
+    hit_snippet: SafeString
 
     class Meta:
         ordering = ["-created_at", "-id"]

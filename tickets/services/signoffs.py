@@ -49,7 +49,7 @@ def _signoff_snapshot(signoff: SignOff, tickets: list[Ticket]) -> dict:
                 "requester": t.requester.display_name,
                 "submitted_at": clock.local(t.created_at).strftime("%Y-%m-%d %H:%M"),
                 "resolved_at": clock.local(t.resolved_at).strftime("%Y-%m-%d %H:%M") if t.resolved_at else "",
-                "assignee": t.assignee.display_name if t.assignee_id else "",
+                "assignee": t.assignee.display_name if t.assignee else "",
                 "resolution": t.resolution,
                 "hours": f"{t.time_spent_minutes / 60:.1f}",
                 "rework": t.rework_count,
@@ -88,7 +88,8 @@ def _issue_signoff(
     if due_on is not None:
         signoff.due_on = due_on
     else:
-        day = clock.local(max(t.resolved_at for t in tickets)).date()
+        # Resolved requests: every one has its resolved_at.
+        day = clock.local(max(t.resolved_at for t in tickets if t.resolved_at is not None)).date()
         signoff.due_on, signoff.due_pending_year = _signoff_due(first.contract, day, calendar)
     signoff.save()
     signoff.snapshot = _signoff_snapshot(signoff, tickets)

@@ -67,7 +67,7 @@ def ticket_assign(*, ticket: Ticket, actor, assignee: User) -> Ticket:
 @transaction.atomic
 def ticket_claim(*, ticket: Ticket, actor) -> Ticket:
     """An engineer takes an unassigned confirmed request. Two at once: one wins, the other is told."""
-    if policy.is_vendor(actor) and ticket.assignee_id and ticket.assignee_id != actor.pk:
+    if policy.is_vendor(actor) and ticket.assignee is not None and ticket.assignee.pk != actor.pk:
         raise ConcurrentChange(f"该请求刚刚已被 {ticket.assignee.display_name} 领取，您无需再处理。")
     require(policy.can_claim(actor, ticket), "只能领取已确认且尚未分派的请求。")
     now = clock.now()
@@ -76,7 +76,7 @@ def ticket_claim(*, ticket: Ticket, actor) -> Ticket:
     )
     if count != 1:
         ticket.refresh_from_db()
-        who = ticket.assignee.display_name if ticket.assignee_id else "他人"
+        who = ticket.assignee.display_name if ticket.assignee else "他人"
         raise ConcurrentChange(f"该请求刚刚已被 {who} 领取，您无需再处理。")
     ticket.status, ticket.assignee, ticket.assigned_at = Status.ASSIGNED, actor, now
     _log(

@@ -4,7 +4,6 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from common import clock
@@ -75,7 +74,7 @@ def due_state(ticket, now=None, which="resolve"):
     html = format_html(
         '<span class="text-nowrap{}" data-testid="due">{}</span>',
         css,
-        date_filter(template_localtime(due), "Y-m-d H:i"),
+        date_filter(clock.local(due), "Y-m-d H:i"),
     )
     if late:
         html += format_html(' <span class="badge text-bg-danger" data-testid="overdue">{}</span>', _("超期"))

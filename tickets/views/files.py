@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from typing import cast
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -39,7 +40,7 @@ def attachment_download(request, pk: int):
     return file_response(request, attachment, attachment.file, attachment.original_name)
 
 
-EVIDENCE = {
+EVIDENCE: dict[str, tuple[type[DataAuthorization] | type[BatchStep] | type[UpgradeStep], str]] = {
     "authorization": (DataAuthorization, "approval_file"),
     "batch": (BatchStep, "evidence"),
     "upgrade": (UpgradeStep, "document"),
@@ -52,7 +53,11 @@ def evidence_download(request, kind: str, pk: int):
     if kind not in EVIDENCE:
         raise Http404
     model, field = EVIDENCE[kind]
-    row = get_object_or_404(model.objects.select_related("ticket"), pk=pk)
+    # mypy joins the three querysets to Model; the row is one of EVIDENCE's models.
+    row = cast(
+        DataAuthorization | BatchStep | UpgradeStep,
+        get_object_or_404(model.objects.select_related("ticket"), pk=pk),
+    )
     selectors.ticket_for(request.user, row.ticket_id)  # 404 outside the user's scope
     field_file = getattr(row, field)
     name = field_file.name.rsplit("/", 1)[-1] if field_file else ""

@@ -133,7 +133,8 @@ def ticket_create(request):
         contract=contract,
         initial={"contact_phone": request.user.phone},
     )
-    if request.method == "POST" and form.is_valid():
+    # Without a contract the form has no scope to choose, so it is never valid.
+    if request.method == "POST" and form.is_valid() and contract is not None:
         data = {k: v for k, v in form.cleaned_data.items() if k != "files"}
         try:
             with transaction.atomic():
