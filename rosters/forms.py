@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +52,7 @@ class RosterEntryForm(forms.Form):
             del self.fields["position"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start_on"), data.get("end_on")
         if start and end and end < start:
             self.add_error("end_on", _("驻场结束日期不能早于开始日期。"))
@@ -73,10 +74,10 @@ class LeaveForm(forms.Form):
     def __init__(self, *args, person: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if person is not None:
-            self.fields["substitute"].queryset = vendor_users().exclude(pk=person.pk)
+            cast(PersonChoiceField, self.fields["substitute"]).queryset = vendor_users().exclude(pk=person.pk)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start_on"), data.get("end_on")
         if start and end and end < start:
             self.add_error("end_on", _("结束日期不能早于开始日期。"))
@@ -108,7 +109,7 @@ class CorrectionForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         check_in, check_out = data.get("check_in"), data.get("check_out")
         if check_in and check_out and check_out < check_in:
             self.add_error("check_out", _("签退时间不能早于签到时间。"))
@@ -158,21 +159,32 @@ class WorkLogForm(forms.Form):
         if editing:
             self.fields["date"].disabled = True
         if person is not None:
-            self.fields["tickets"].queryset = worklog_ticket_choices(person, linked=linked)
+            tickets = cast(IdMultipleChoiceField, self.fields["tickets"])
+            tickets.queryset = worklog_ticket_choices(person, linked=linked)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         cleaned.pop("ticket_search", None)  # only a filter on the page
         return cleaned
 
 
-def _entry_label(entry: RosterEntry) -> str:
-    period = f"{entry.start_on:%Y-%m-%d} 至 {entry.end_on:%Y-%m-%d}"
-    return f"{entry.person.display_name}（{entry.get_position_display()}，{period}）"
+class EntryChoiceField(forms.ModelChoiceField):
+    """A roster entry: the person, the position and the period."""
+
+    def label_from_instance(self, obj) -> str:
+        period = f"{obj.start_on:%Y-%m-%d} 至 {obj.end_on:%Y-%m-%d}"
+        return f"{obj.person.display_name}（{obj.get_position_display()}，{period}）"
+
+
+class EntryPersonChoiceField(forms.ModelChoiceField):
+    """A roster entry: the person and the position."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.person.display_name}（{obj.get_position_display()}）"
 
 
 class StaffChangeForm(forms.Form):
-    leaving_entry = forms.ModelChoiceField(label=_("离场人员"), queryset=RosterEntry.objects.none())
+    leaving_entry = EntryChoiceField(label=_("离场人员"), queryset=RosterEntry.objects.none())
     incoming_person = PersonChoiceField(label=_("接替人员"), queryset=vendor_users())
     incoming_phone = forms.CharField(label=_("接替人员联系电话"), max_length=30, required=False)
     incoming_start_on = forms.DateField(
@@ -191,8 +203,7 @@ class StaffChangeForm(forms.Form):
     def __init__(self, *args, entries=None, proposal: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if entries is not None:
-            self.fields["leaving_entry"].queryset = entries
-            self.fields["leaving_entry"].label_from_instance = _entry_label
+            cast(EntryChoiceField, self.fields["leaving_entry"]).queryset = entries
         if proposal:
             del self.fields["leaving_entry"]
             self.fields["reason"].required = False
@@ -200,16 +211,13 @@ class StaffChangeForm(forms.Form):
 
 
 class DemandForm(forms.Form):
-    leaving_entry = forms.ModelChoiceField(label=_("要求更换的人员"), queryset=RosterEntry.objects.none())
+    leaving_entry = EntryPersonChoiceField(label=_("要求更换的人员"), queryset=RosterEntry.objects.none())
     reason = forms.CharField(label=_("更换理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, entries=None, **kwargs):
         super().__init__(*args, **kwargs)
         if entries is not None:
-            self.fields["leaving_entry"].queryset = entries
-            self.fields["leaving_entry"].label_from_instance = lambda e: (
-                f"{e.person.display_name}（{e.get_position_display()}）"
-            )
+            cast(EntryPersonChoiceField, self.fields["leaving_entry"]).queryset = entries
 
 
 class HandoverItemForm(forms.Form):
@@ -228,7 +236,10 @@ class DutyRowForm(forms.Form):
 
     def __init__(self, *args, days=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["day"].choices = [("", "—"), *((d.isoformat(), f"{d:%m月%d日}") for d in days)]
+        cast(forms.ChoiceField, self.fields["day"]).choices = [
+            ("", "—"),
+            *((d.isoformat(), f"{d:%m月%d日}") for d in days),
+        ]
         for name in ("day", "person"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         for name in ("phone", "note"):

@@ -26,7 +26,7 @@ def my_day(request, contract) -> dict:
     today = clock.today()
     basis = services.attendance_basis(user, today)
     record = Attendance.objects.filter(person=user, date=today).first()
-    context = {
+    context: dict[str, object] = {
         "today": today,
         "basis": basis,
         "record": record,
@@ -37,14 +37,15 @@ def my_day(request, contract) -> dict:
     }
     if basis is not None:
         try:
-            context["day"] = get_calendar(basis.contract).day(today)
+            day = get_calendar(basis.contract).day(today)
         except CalendarNotLoaded as exc:
             context["not_loaded"] = exc
         else:
+            context["day"] = day
             # A rest day asks no check-in unless the person is on that day's duty list: show the
             # day's status rather than a button that only produces a refusal.
             context["rest_day"] = (
-                not context["day"].is_workday
+                not day.is_workday
                 and record is None
                 and not DutyAssignment.objects.filter(
                     duty_list__contract=basis.contract, day=today, person=user

@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 from django.utils.translation import gettext
 
@@ -175,8 +176,11 @@ def rate(days: Iterable[PersonDay]) -> Rate:
     return Rate(attended, scheduled)
 
 
-def rates_by(days: Iterable[PersonDay], key: Callable[[PersonDay], Hashable]) -> dict[Hashable, Rate]:
-    grouped: dict[Hashable, Rate] = defaultdict(Rate)
+K = TypeVar("K", bound=Hashable)
+
+
+def rates_by(days: Iterable[PersonDay], key: Callable[[PersonDay], K]) -> dict[K, Rate]:
+    grouped: dict[K, Rate] = defaultdict(Rate)
     for day in days:
         grouped[key(day)] += Rate(int(day.attended), 1)
     return dict(grouped)

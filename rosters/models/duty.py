@@ -51,7 +51,7 @@ class DutyList(models.Model):
     @property
     def is_late(self) -> bool:
         """Submitted after its deadline (``rules.DutyState``)."""
-        return bool(self.due_at) and DutyState(self.due_at, self.submitted_at).late
+        return self.due_at is not None and DutyState(self.due_at, self.submitted_at).late
 
 
 class DutyAssignment(models.Model):

@@ -1,5 +1,6 @@
 """The weekly quality meetings and their action items."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,9 @@ class WeeklyMeeting(models.Model):
     week_start = models.DateField(_("所属周（周一）"), editable=False)
     held_on = models.DateField(_("会议日期"))
     place = models.CharField(_("地点"), max_length=100, blank=True)
-    attendees = models.ManyToManyField(USER, verbose_name=_("参会人员"), related_name="+", blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("参会人员"), related_name="+", blank=True
+    )
     other_attendees = models.CharField(_("其他参会人员"), max_length=300, blank=True)
     summary = models.TextField(_("会议内容"), max_length=4000)
     decisions = models.TextField(_("议定事项"), max_length=4000, blank=True)

@@ -121,14 +121,14 @@ def attendance_report(
     start = max(start or contract.start_on, contract.start_on)
     end = min(end or contract.end_on, contract.end_on)
     last = min(end, through or default_through(end))
-    entries = RosterEntry.objects.filter(
+    query = RosterEntry.objects.filter(
         contract=contract, start_on__lte=end, end_on__gte=start
     ).select_related("person")
     if positions is not None:
-        entries = entries.filter(position__in=list(positions))
+        query = query.filter(position__in=list(positions))
     if person is not None:
-        entries = entries.filter(person=person)
-    entries = list(entries)
+        query = query.filter(person=person)
+    entries = list(query)
     people = {e.person_id: e.person for e in entries}
     position_of = {e.person_id: e.position for e in sorted(entries, key=lambda e: e.start_on)}
     if last < start:

@@ -42,6 +42,8 @@ def key_days(
         window_start__date__range=(start - dt.timedelta(days=10), end),
     ).select_related("ticket")
     for step in deployed:
+        if step.window_start is None:  # excluded by the filter above
+            continue
         try:
             day = rules.first_workday_after(calendar, step.window_start)
         except CalendarNotLoaded:

@@ -49,7 +49,7 @@ def worklog_queryset(user: User, contract: Contract | None = None):
     return qs.filter(contract=contract) if contract is not None else qs
 
 
-def change_queryset(user: User, contract: Contract | None = None):
+def change_queryset(user: User | None, contract: Contract | None = None):
     qs = StaffChange.objects.select_related(
         "leaving_entry__person", "incoming_person", "contract", "demanded_by", "applied_by", "decided_by"
     )

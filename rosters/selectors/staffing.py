@@ -37,12 +37,13 @@ class StaffingReport:
 
     def absentees(self, day: rules.StaffingDay) -> list[tuple[User, str]]:
         """Who of the rostered engineers was missing on a past day, and why."""
-        if not day.past:
+        on_site = day.on_site
+        if on_site is None:  # not past (``day.past``)
             return []
         return [
             (self.people[pid], "请假（无替岗）" if (pid, day.date) in self.on_leave else "未签到")
             for pid in day.rostered
-            if pid not in day.on_site
+            if pid not in on_site
         ]
 
     @property

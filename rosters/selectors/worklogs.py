@@ -41,12 +41,12 @@ def missing_logs(
     last = default_through(end)
     if last < start:
         return []
-    entries = RosterEntry.objects.filter(
+    query = RosterEntry.objects.filter(
         contract=contract, start_on__lte=last, end_on__gte=start
     ).select_related("person")
     if person is not None:
-        entries = entries.filter(person=person)
-    entries = list(entries)
+        query = query.filter(person=person)
+    entries = list(query)
     people = {e.person_id: e.person for e in entries}
     if person is not None:
         people.setdefault(person.pk, person)

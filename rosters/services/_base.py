@@ -13,7 +13,7 @@ from ..models import (
     Position,
 )
 
-POSITION_ROLE = {Position.ENGINEER: Role.ENGINEER, Position.PM: Role.PM}
+POSITION_ROLE: dict[str, Role] = {Position.ENGINEER: Role.ENGINEER, Position.PM: Role.PM}
 VENDOR_ROLES = (Role.ENGINEER, Role.PM)
 DEFAULT_HANDOVER_ITEMS = [
     "在办服务请求逐项移交并在系统中改派",

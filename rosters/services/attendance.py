@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import overload
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -140,6 +141,12 @@ def check_out(*, person: User) -> Attendance:
     return record
 
 
+@overload
+def _at(day: dt.date, time: dt.time) -> dt.datetime: ...
+@overload
+def _at(day: dt.date, time: None) -> None: ...
+@overload
+def _at(day: dt.date, time: dt.time | None) -> dt.datetime | None: ...
 def _at(day: dt.date, time: dt.time | None) -> dt.datetime | None:
     return None if time is None else dt.datetime.combine(day, time, clock.SHANGHAI)
 

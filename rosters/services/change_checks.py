@@ -27,7 +27,8 @@ def _check_proposal(
     effective_on: dt.date | None,
     today: dt.date,
     exclude_change: int | None = None,
-) -> None:
+) -> tuple[User, dt.date]:
+    """Refuse a proposal that breaks a rule; return the incoming person and the effective date."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -48,15 +49,15 @@ def _check_proposal(
     _check_incoming_start(add, contract=contract, start=start, effective_on=effective_on, today=today)
     if not errors:
         _check_roster_clash(add, incoming=incoming, leaving=leaving, start=start)
-    other = (
-        StaffChange.objects.filter(leaving_entry=leaving, status__in=OPEN_CHANGE_STATUSES)
-        .exclude(pk=exclude_change)
-        .exists()
-    )
+    others = StaffChange.objects.filter(leaving_entry=leaving, status__in=OPEN_CHANGE_STATUSES)
+    if exclude_change is not None:
+        others = others.exclude(pk=exclude_change)
+    other = others.exists()
     if other:
         add("leaving_entry", f"{leaving.person.display_name} 已有进行中的人员变动。")
     if errors:
         raise ServiceError(errors)
+    return incoming, effective_on
 
 
 def _check_incoming_person(add: AddError, *, incoming: User, leaving: RosterEntry) -> None:

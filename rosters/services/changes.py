@@ -65,7 +65,7 @@ def change_apply(
     _check_leaving(contract, leaving_entry, today)
     if not reason or not reason.strip():
         raise ServiceError({"reason": "请填写变动理由。"})
-    _check_proposal(
+    incoming_person, effective_on = _check_proposal(
         contract=contract,
         kind=ChangeKind.APPLICATION,
         leaving=leaving_entry,
@@ -150,7 +150,7 @@ def change_propose(
         raise TransitionNotAllowed(f"该变动当前状态为“{change.get_status_display()}”，不能提出接替人选。")
     now = clock.now()
     today = clock.local(now).date()
-    _check_proposal(
+    incoming_person, effective_on = _check_proposal(
         contract=change.contract,
         kind=ChangeKind.DEMAND,
         leaving=change.leaving_entry,
@@ -235,13 +235,21 @@ def change_decide(*, change: StaffChange, actor: User, approve: bool, note: str 
     return change
 
 
+def _proposed(change: StaffChange) -> tuple[User, dt.date]:
+    """The incoming person and the effective date of a submitted change (``_check_proposal`` made sure
+    of both when it was applied or proposed)."""
+    if change.incoming_person is None or change.effective_on is None:
+        raise TransitionNotAllowed("该变动没有接替人员或生效日期。")
+    return change.incoming_person, change.effective_on
+
+
 def _start_handover(change: StaffChange, *, actor: User, now: dt.datetime) -> RosterEntry:
     """An approved change puts the incoming person on the roster until the leaving person's last day
     and opens the default handover checklist."""
     leaving = change.leaving_entry
-    incoming = change.incoming_person
+    incoming, effective_on = _proposed(change)
     _lock_person(incoming)
-    start = max(change.incoming_start_on or change.effective_on, clock.local(now).date())
+    start = max(change.incoming_start_on or effective_on, clock.local(now).date())
     if start > leaving.end_on:
         raise TransitionNotAllowed(
             f"{leaving.person.display_name} 的驻场期已于 {_d(leaving.end_on)} 结束，无须再批准人员变动。"
@@ -353,7 +361,7 @@ def change_confirm(*, change: StaffChange, actor: User, note: str = "") -> Staff
         raise ConcurrentChange("该交接已被确认。")
     leaving = RosterEntry.objects.select_for_update().get(pk=change.leaving_entry_id)
     before = snapshot(leaving, ROSTER_AUDIT_FIELDS)
-    last_day = max(change.effective_on - dt.timedelta(days=1), today)
+    last_day = max(_proposed(change)[1] - dt.timedelta(days=1), today)
     leaving.end_on = max(leaving.start_on, min(leaving.end_on, last_day))
     leaving.save(update_fields=["end_on"])
     log_action(

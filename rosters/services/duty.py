@@ -130,7 +130,7 @@ def duty_list_save(*, duty_list: DutyList, rows: Sequence[DutyRow], actor: User,
         f"{r.day}:{r.person.username}:{r.phone}:{r.note}"
         for r in sorted(rows, key=lambda r: (r.day, r.person.pk))
     ]
-    changes = {}
+    changes: dict[str, list] = {}
     if before != after:
         changes["assignments"] = [before, after]
     if note_before != duty.note:

@@ -99,12 +99,15 @@ def _change_reminders(
     change: StaffChange, calendar: WorkCalendar, today: dt.date, recipients_by: dict
 ) -> int:
     """The reminders due today for one open staff change; may raise CalendarNotLoaded."""
-    window_from = calendar.workday_before(change.effective_on, CHANGE_REMIND_WORKDAYS)
+    effective = change.effective_on
+    if effective is None:  # only changes with an effective date are selected
+        return 0
+    window_from = calendar.workday_before(effective, CHANGE_REMIND_WORKDAYS)
     if change.status == ChangeStatus.SUBMITTED:
-        return _approval_reminders(change, calendar, today, recipients_by, window_from)
+        return _approval_reminders(change, calendar, today, recipients_by, window_from, effective)
     if change.status != ChangeStatus.APPROVED:
         return 0
-    return _handover_reminders(change, today, recipients_by, window_from)
+    return _handover_reminders(change, today, recipients_by, window_from, effective)
 
 
 def _change_labels(change: StaffChange) -> tuple[str, str, str, str]:
@@ -116,11 +119,15 @@ def _change_labels(change: StaffChange) -> tuple[str, str, str, str]:
 
 
 def _approval_reminders(
-    change: StaffChange, calendar: WorkCalendar, today: dt.date, recipients_by: dict, window_from: dt.date
+    change: StaffChange,
+    calendar: WorkCalendar,
+    today: dt.date,
+    recipients_by: dict,
+    window_from: dt.date,
+    effective: dt.date,
 ) -> int:
     """An application waiting for the bureau: the admin once it has waited long enough (or the change
     is near); the admin and the PM once the effective date is reached undecided."""
-    effective = change.effective_on
     leaving, incoming, subject, url = _change_labels(change)
     sent = 0
     applied = change.applied_on or clock.local(change.created_at).date()
@@ -152,11 +159,10 @@ def _approval_reminders(
 
 
 def _handover_reminders(
-    change: StaffChange, today: dt.date, recipients_by: dict, window_from: dt.date
+    change: StaffChange, today: dt.date, recipients_by: dict, window_from: dt.date, effective: dt.date
 ) -> int:
     """An approved change: the PM before the effective date while the handover is not confirmed; the
     admin (and the PM while items are open) from the effective date on, to confirm it."""
-    effective = change.effective_on
     leaving, incoming, subject, url = _change_labels(change)
     sent = 0
     open_items = [item.title for item in change.handover_items.all() if not item.done]

@@ -40,12 +40,10 @@ def _check_roster_person(person: User, position: str) -> None:
 
 
 def _check_no_overlap(person: User, start: dt.date, end: dt.date, exclude_pk: int | None = None) -> None:
-    clash = (
-        RosterEntry.objects.filter(person=person, start_on__lte=end, end_on__gte=start)
-        .exclude(pk=exclude_pk)
-        .select_related("contract")
-        .first()
-    )
+    overlapping = RosterEntry.objects.filter(person=person, start_on__lte=end, end_on__gte=start)
+    if exclude_pk is not None:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    clash = overlapping.select_related("contract").first()
     if clash:
         raise ServiceError(
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -53,9 +54,8 @@ def check_out(request):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(
-            request, _("签退成功：%(time)s。") % {"time": f"{clock.local(record.check_out_at):%H:%M}"}
-        )
+        checked_out = cast(dt.datetime, record.check_out_at)  # services.check_out has set it
+        messages.success(request, _("签退成功：%(time)s。") % {"time": f"{clock.local(checked_out):%H:%M}"})
     return _back(request, "home")
 
 
@@ -131,7 +131,7 @@ def attendance_rates(request, contract):
         only_engineers=only_engineers,
         drill=drill,
         status_param=status,
-        drill_person=report.people.get(drill.get("person_id")),
+        drill_person=report.people.get(drill["person_id"]) if "person_id" in drill else None,
         drill_page=Paginator(days, 50).get_page(request.GET.get("page")),
         statuses=list(rules.DayStatus),
     )

@@ -94,7 +94,8 @@ def duty_edit(request, pk: int):
             try:
                 services.duty_list_save(duty_list=duty, rows=rows, actor=request.user, note=note)
             except ValidationError as exc:
-                formset._non_form_errors = formset.error_class(exc.messages)
+                # A formset has no public way to add a non-form error after validation.
+                formset._non_form_errors = formset.error_class(exc.messages)  # type: ignore[attr-defined]
             else:
                 if request.POST.get("submit") == "1" and duty.status == DutyStatus.DRAFT:
                     try:

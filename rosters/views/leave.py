@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,6 +24,8 @@ from ..filters import RequestStatusFilter
 from ..forms import (
     LeaveDecisionForm,
     LeaveForm,
+    PersonChoiceField,
+    vendor_users,
 )
 from ..models import (
     RequestStatus,
@@ -89,7 +92,8 @@ def leave_detail(request, pk: int):
     )
     form = LeaveDecisionForm(initial={"substitute": leave.substitute_id}) if can_decide else None
     if form is not None:
-        form.fields["substitute"].queryset = form.fields["substitute"].queryset.exclude(pk=leave.person_id)
+        substitute = cast(PersonChoiceField, form.fields["substitute"])
+        substitute.queryset = vendor_users().exclude(pk=leave.person_id)
     return render(
         request,
         "rosters/leave_detail.html",
