@@ -1,60 +1,6 @@
-"""The audit log's search form, shared by the auditor's list and its export; a field for several files."""
+"""Fields shared by the apps' forms: ids checked against the BIGINT range, several files in one input."""
 
 from django import forms
-from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
-
-from .models import AuditEntry
-
-OUTCOME_CHOICES = [("", _("全部")), ("ok", _("成功")), ("failed", _("失败/被拒"))]
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class AuditFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
-    action = forms.CharField(label=_("动作前缀"), required=False, max_length=64)
-    object_type = forms.CharField(label=_("对象类型"), required=False, max_length=64)
-    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=OUTCOME_CHOICES)
-    start = forms.DateField(label=_("起始日期"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=_("截止日期"), required=False, widget=DATE_INPUT)
-
-    def clean(self):
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("截止日期不能早于起始日期。"))
-        return data
-
-    def filter(self, entries: QuerySet | None = None) -> QuerySet:
-        """The entries matching the valid fields (an invalid field filters nothing, it shows its error)."""
-        entries = entries if entries is not None else AuditEntry.objects.select_related("actor")
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        q = (data.get("q") or "").strip()
-        if q:
-            entries = entries.filter(
-                Q(actor_name__icontains=q)
-                | Q(object_repr__icontains=q)
-                | Q(ip__icontains=q)
-                | Q(action__icontains=q)
-                | Q(object_id=q)
-            )
-        if data.get("action"):
-            entries = entries.filter(action__startswith=data["action"].strip())
-        if data.get("object_type"):
-            entries = entries.filter(object_type=data["object_type"].strip())
-        if data.get("outcome") in {"ok", "failed"}:
-            entries = entries.filter(success=data["outcome"] == "ok")
-        if data.get("start"):
-            entries = entries.filter(created_at__date__gte=data["start"])
-        if data.get("end"):
-            entries = entries.filter(created_at__date__lte=data["end"])
-        return entries
-
-    def described(self) -> dict:
-        """The filters in use, for the export's audit entry."""
-        data = getattr(self, "cleaned_data", {})
-        return {key: str(value) for key, value in data.items() if value not in (None, "")}
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import clock
 from .audit import log_action
-from .forms import AuditFilterForm
+from .filters import AuditFilter
 from .models import AuditEntry, Notification
 from .notifications import mark_read
 from .permissions import require_login, require_perm
@@ -47,13 +47,12 @@ def notification_read(request):
 @require_perm("common.view_auditentry")
 @personal_data
 def audit_log(request):
-    form = AuditFilterForm(request.GET or None)
-    entries = form.filter()
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    filtered = AuditFilter(request.GET or None)
+    page = Paginator(filtered.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "common/audit_log.html",
-        {"form": form, "page": page, "export_query": _without_page(request)},
+        {"form": filtered.form, "page": page, "export_query": _without_page(request)},
     )
 
 
@@ -117,15 +116,15 @@ def _export_rows(entries, header: list[str], outcomes: dict[bool, str]):
 @require_perm("common.view_auditentry")
 def audit_export(request):
     """The filtered audit log as CSV, streamed (it can be long); the export itself is audited."""
-    form = AuditFilterForm(request.GET or None)
-    entries = form.filter(AuditEntry.objects.order_by("seq"))
+    filtered = AuditFilter(request.GET or None, queryset=AuditEntry.objects.order_by("seq"))
+    entries = filtered.qs
     count = entries.count()
     log_action(
         "export",
         actor=request.user,
         object_type="common.auditentry",
         object_repr=str(_("审计日志")),
-        changes={"filters": form.described(), "rows": count, "format": "csv"},
+        changes={"filters": filtered.described(), "rows": count, "format": "csv"},
     )
     # Texts are translated now, in the request's language, not while the response streams.
     rows = _export_rows(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from common import clock
 from common.audit import log_action, verify_chain
 from common.models import AppendOnlyError, AuditEntry
 
@@ -63,6 +64,53 @@ def test_bad_search_input_is_explained_not_a_500(db, auditor_client):
     response = auditor_client.get(reverse("common:audit_log"), {"start": "2024-05-02", "end": "2024-05-01"})
     assert "截止日期不能早于起始日期" in response.content.decode()
     assert 'value="2024-05-02"' in response.content.decode()  # what was typed stays
+
+
+def _listed(client, **params) -> set[str]:
+    response = client.get(reverse("common:audit_log"), params)
+    assert response.status_code == 200
+    return {e.object_repr for e in response.context["page"] if e.object_repr.startswith("row-")}
+
+
+def test_each_filter_narrows_the_log(db, auditor_client):
+    """Every field of the search narrows the rows on its own; an invalid value shows its error (not a
+    500) and filters nothing, while the valid fields still apply."""
+    pm = make_user(Role.PM, username="pm-narrow")
+    log_action("ticket.assign", actor=pm, object_type="tickets.ticket", object_id=7, object_repr="row-a")
+    log_action("auth.login_failed", object_type="accounts.user", object_repr="row-b", success=False)
+    with clock.frozen_at(timezone.now() - dt.timedelta(days=10)):
+        log_action("contract.update", object_type="contracts.contract", object_repr="row-c")
+    everything = {"row-a", "row-b", "row-c"}
+    today = timezone.localdate()
+    assert _listed(auditor_client) == everything
+    assert _listed(auditor_client, q="pm-narrow") == {"row-a"}  # the acting person
+    assert _listed(auditor_client, q=" 7 ") == {"row-a"}  # the object's number, exactly
+    assert _listed(auditor_client, action="auth.") == {"row-b"}  # a prefix of the action
+    assert _listed(auditor_client, action="login_failed") == set()
+    assert _listed(auditor_client, object_type="contracts.contract") == {"row-c"}
+    assert _listed(auditor_client, object_type="contracts") == set()  # the whole type
+    assert _listed(auditor_client, outcome="ok") == {"row-a", "row-c"}
+    assert _listed(auditor_client, outcome="failed") == {"row-b"}
+    assert _listed(auditor_client, start=today.isoformat()) == {"row-a", "row-b"}
+    assert _listed(auditor_client, end=(today - dt.timedelta(days=1)).isoformat()) == {"row-c"}
+    for params in ({"outcome": "maybe"}, {"start": "2023-02-30"}, {"end": "x"}):
+        response = auditor_client.get(reverse("common:audit_log"), params)
+        assert response.status_code == 200 and "is-invalid" in response.content.decode(), params
+        assert _listed(auditor_client, **params) == everything, params
+    assert _listed(auditor_client, outcome="maybe", object_type="accounts.user") == {"row-b"}
+    later = (today + dt.timedelta(days=1)).isoformat()
+    # the end before the start: the end is refused, the start still applies
+    assert _listed(auditor_client, start=later, end=today.isoformat()) == set()
+    page = auditor_client.get(reverse("common:audit_log"), {"outcome": "failed"}).content.decode()
+    assert '<option value="failed" selected>' in page and ">全部</option>" in page
+
+
+def test_the_export_records_the_filters_it_used(db, auditor_client):
+    log_action("auth.login_failed", object_repr="row-b", success=False)
+    rows, _response = _export(auditor_client, action="auth.", outcome="failed", start="x", end="")
+    assert [row[4] for row in rows[1:]] == ["auth.login_failed"]
+    export = AuditEntry.objects.filter(action="export").latest("seq")
+    assert export.changes["filters"] == {"action": "auth.", "outcome": "failed"}
 
 
 def test_the_export_is_the_filtered_log_and_is_itself_audited(db, auditor_client):
