@@ -51,8 +51,9 @@ demo: migrate
 
 # Seed var/bench.sqlite3 (or BENCH_DATABASE_URL) with ten years at ten times the demo's volume once,
 # then time the heavy pages (median, p95, queries). BENCH_RESEED=1 seeds again. See scripts/bench.py.
+# HTTP=1: gunicorn -w 2 on the bench database and wrk per page (requests/s, p50/p99): scripts/bench_http.py.
 bench: setup
-	$(PY) scripts/bench.py
+	$(PY) scripts/$(if $(HTTP),bench_http.py,bench.py)
 
 # Operations (README "Operations"): a dated folder with pg_dump's archive, the media files and the audit
 # checkpoints; restore into an EMPTY database (DATABASE_URL) and media folder, verified.
