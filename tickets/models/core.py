@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -272,8 +274,13 @@ class Ticket(models.Model):
 
     @property
     def number(self) -> str:
-        year = clock.local(self.created_at).year if self.created_at else 0
-        return f"FW{year}-{self.pk or 0:05d}"
+        return self.number_of(self.pk, self.created_at)
+
+    @staticmethod
+    def number_of(pk: int | None, created_at: dt.datetime | None) -> str:
+        """A request's number from its id and filing time (for reads that load no instance)."""
+        year = clock.local(created_at).year if created_at else 0
+        return f"FW{year}-{pk or 0:05d}"
 
     @property
     def is_open(self) -> bool:
