@@ -17,7 +17,11 @@ from ..models import ReportStatus, WeeklyReport
 def report_list(user, contract: Contract | None) -> QuerySet[WeeklyReport]:
     """The contract's reports, newest week first. Readers of drafts are those who may edit them (the PM);
     everyone else with the view permission sees published reports only."""
-    qs = WeeklyReport.objects.filter(contract=contract).select_related("contract", "published_by")
+    qs = (
+        WeeklyReport.objects.filter(contract=contract)
+        .select_related("contract", "published_by")
+        .defer("snapshot")  # the published copy (the biggest JSON of a row) is read on the report's page only
+    )
     if not user.has_perm("reports.change_weeklyreport"):
         qs = qs.filter(status=ReportStatus.PUBLISHED)
     return qs.order_by("-week_start")
