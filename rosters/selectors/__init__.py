@@ -22,7 +22,7 @@ from ._base import default_through
 from .attendance import RATE_POSITIONS, AttendanceReport, attendance_report
 from .duty import DutyOverviewRow, contract_holidays, duty_overview, holiday_of_contract
 from .grid import GridCell, GridRow, MonthGrid, month_grid
-from .keydays import key_day_list, key_days
+from .keydays import key_dates, key_day_list, key_days
 from .roster import roster_entries, roster_on
 from .scoped import (
     change_queryset,
@@ -61,6 +61,7 @@ __all__ = [
     "duty_queryset",
     "get_for",
     "holiday_of_contract",
+    "key_dates",
     "key_day_list",
     "key_days",
     "leave_queryset",

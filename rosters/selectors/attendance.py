@@ -20,7 +20,7 @@ from ..models import (
     RosterEntry,
 )
 from ._base import default_through
-from .keydays import key_days
+from .keydays import key_dates
 from .roster import _approved_leaves, _leave_days, _spans
 
 # Whom "出勤率" counts on every page: the on-site engineers, as the contract's score does ("驻场工程师日常
@@ -146,7 +146,7 @@ def attendance_report(
     ):
         checkins[pid].add(day)
     covered_days, uncovered, _by_day = _leave_days(_approved_leaves(people, start, last), start, last)
-    keys = set(key_days(contract, calendar, start, last))
+    keys = key_dates(contract, calendar, start, last)
     spans = _spans(e for e in entries)
     days: list[rules.PersonDay] = []
     for pid in people:

@@ -17,12 +17,8 @@ from ..models import (
 )
 
 
-def key_days(
-    contract: Contract, calendar: WorkCalendar, start: dt.date, end: dt.date
-) -> dict[dt.date, list[rules.KeyDayReason]]:
-    """Key days in [start, end]: the first working day after each holiday (from the calendar) plus the
-    days marked by hand or fed from upgrades (``KeyDay`` rows)."""
-    found: dict[dt.date, list[rules.KeyDayReason]] = defaultdict(list)
+def _holiday_reasons(calendar: WorkCalendar, start: dt.date, end: dt.date):
+    """The first working day after each holiday in [start, end] (from the calendar)."""
     for year in range(start.year - 1, end.year + 1):
         if not calendar.knows_year(year):
             continue
@@ -31,24 +27,42 @@ def key_days(
                 (reason,) = rules.holiday_key_days(calendar, [period])
             except CalendarNotLoaded:
                 continue
-            if start <= reason.date <= end and reason not in found[reason.date]:
-                found[reason.date].append(reason)
-    for row in KeyDay.objects.filter(contract=contract, date__range=(start, end)):
-        found[row.date].append(rules.KeyDayReason(row.date, row.reason, row.source, ref=row.pk))
-    # The first working day after each deployed upgrade (SPEC §5: 软件升级后第一天上班).
-    deployed = UpgradeStep.objects.filter(
+            if start <= reason.date <= end:
+                yield reason
+
+
+def _deployments(contract: Contract, start: dt.date, end: dt.date):
+    """Deployed upgrades that may make a key day in [start, end] (SPEC §5: 软件升级后第一天上班):
+    (window start, request id, request filed at), as values — a busy year has hundreds."""
+    return UpgradeStep.objects.filter(
         ticket__contract=contract,
         stage=UpgradeStage.DEPLOYED,
+        window_start__isnull=False,
         window_start__date__range=(start - dt.timedelta(days=10), end),
-    ).values_list("window_start", "ticket_id", "ticket__created_at")  # no instances: a year has hundreds
-    for window_start, ticket_id, filed_at in deployed:
-        if window_start is None:  # excluded by the filter above
-            continue
-        try:
-            day = rules.first_workday_after(calendar, window_start)
-        except CalendarNotLoaded:
-            continue
-        if start <= day <= end:
+    ).values_list("window_start", "ticket_id", "ticket__created_at")
+
+
+def _after_upgrade(calendar: WorkCalendar, window_start: dt.datetime) -> dt.date | None:
+    try:
+        return rules.first_workday_after(calendar, window_start)
+    except CalendarNotLoaded:
+        return None
+
+
+def key_days(
+    contract: Contract, calendar: WorkCalendar, start: dt.date, end: dt.date
+) -> dict[dt.date, list[rules.KeyDayReason]]:
+    """Key days in [start, end]: the first working day after each holiday (from the calendar) plus the
+    days marked by hand or fed from upgrades (``KeyDay`` rows), with their reasons."""
+    found: dict[dt.date, list[rules.KeyDayReason]] = defaultdict(list)
+    for reason in _holiday_reasons(calendar, start, end):
+        if reason not in found[reason.date]:
+            found[reason.date].append(reason)
+    for row in KeyDay.objects.filter(contract=contract, date__range=(start, end)):
+        found[row.date].append(rules.KeyDayReason(row.date, row.reason, row.source, ref=row.pk))
+    for window_start, ticket_id, filed_at in _deployments(contract, start, end):
+        day = _after_upgrade(calendar, window_start)
+        if day is not None and start <= day <= end:
             number = Ticket.number_of(ticket_id, filed_at)
             reason = rules.KeyDayReason(
                 day, gettext("软件升级（%(n)s）后第一个工作日") % {"n": number}, "upgrade"
@@ -56,6 +70,19 @@ def key_days(
             if reason not in found[day]:
                 found[day].append(reason)
     return dict(found)
+
+
+def key_dates(contract: Contract, calendar: WorkCalendar, start: dt.date, end: dt.date) -> set[dt.date]:
+    """The days of ``key_days`` without their reasons (what attendance and staffing rates need)."""
+    days = {reason.date for reason in _holiday_reasons(calendar, start, end)}
+    days |= set(
+        KeyDay.objects.filter(contract=contract, date__range=(start, end)).values_list("date", flat=True)
+    )
+    for window_start in {w for w, _pk, _filed in _deployments(contract, start, end)}:
+        day = _after_upgrade(calendar, window_start)
+        if day is not None and start <= day <= end:
+            days.add(day)
+    return days
 
 
 def key_day_list(contract: Contract, calendar: WorkCalendar) -> tuple[list[rules.KeyDayReason], list[int]]:

@@ -19,7 +19,7 @@ from ..models import (
     RosterEntry,
 )
 from ._base import ONE_DAY, default_through
-from .keydays import key_days
+from .keydays import key_dates
 from .roster import _approved_leaves, _leave_days, _spans
 
 
@@ -96,7 +96,7 @@ def staffing_report(
     pm_spans = [rules.Span(e.start_on, e.end_on) for e in entries if e.position == Position.PM]
     attended, on_leave = _engineers_present(engineers, start, through)
     known_end = max((d for d in workdays), default=start)
-    keys = set(key_days(contract, calendar, start, known_end)) if workdays else set()
+    keys = key_dates(contract, calendar, start, known_end) if workdays else set()
     days = rules.staffing_days(
         workdays=workdays,
         required=contract.min_engineers_on_site,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from common import clock
 from contracts.calendar import get_calendar
-from rosters.selectors.keydays import key_days
+from rosters.selectors.keydays import key_dates, key_days
 from rosters.services.worklog import worklog_create, worklog_update
 from tickets.models import Status, UpgradeStage, UpgradeStep
 
@@ -63,6 +63,15 @@ def test_the_first_working_day_after_an_upgrade_is_a_key_day(world):
     days = key_days(world.contract, get_calendar(world.contract), dt.date(2023, 1, 1), dt.date(2023, 2, 28))
     reasons = days[dt.date(2023, 1, 28)]  # the make-up Saturday is the first working day after it
     assert any(r.source == "upgrade" and ticket.number in r.reason for r in reasons)
+    # the rates read the days alone (issue 14: no reason strings built per upgrade): the same days
+    calendar = get_calendar(world.contract)
+    for start, end in [
+        (dt.date(2023, 1, 1), dt.date(2023, 2, 28)),
+        (dt.date(2023, 1, 29), dt.date(2023, 12, 31)),
+    ]:
+        assert key_dates(world.contract, calendar, start, end) == set(
+            key_days(world.contract, calendar, start, end)
+        )
 
 
 def test_the_picker_offers_open_and_recent_requests_with_a_search_box(world):
