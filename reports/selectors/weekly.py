@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from common import clock
@@ -64,15 +64,7 @@ def weekly_figures(contract: Contract, week_start: dt.date, *, calendar: WorkCal
 def _request_figures(tickets, start: dt.date, as_of: dt.datetime, resolved: list) -> dict:
     """Requests filed and resolved in the week, by kind and system; those overdue at its end."""
     opened = tickets.filter(created_at__gte=clock.aware(start), created_at__lt=as_of)
-    overdue = (
-        tickets.filter(
-            Q(status__in=OPEN_STATUSES, resolve_due_at__lt=as_of)
-            | Q(resolved_at__gte=as_of, resolve_due_at__lt=as_of)
-        )
-        .filter(created_at__lt=as_of)
-        .select_related("assignee", "department")
-        .order_by("resolve_due_at")
-    )
+    overdue = overdue_at(tickets, as_of)
     by_kind_opened = Counter(opened.values_list("kind", flat=True))
     by_kind_resolved = Counter(t.kind for t in resolved)
     by_scope = list(opened.values("scope__name").annotate(n=Count("id")).order_by("-n", "scope__name"))
@@ -107,6 +99,20 @@ def _request_figures(tickets, start: dt.date, as_of: dt.datetime, resolved: list
             for t in overdue[:LIST_LIMIT]
         ],
     }
+
+
+def overdue_at(tickets: QuerySet[Ticket], as_of: dt.datetime) -> QuerySet[Ticket]:
+    """Requests past their deadline at ``as_of`` (open then, or resolved later), soonest due first
+    (index ``ticket_contract_due_idx``)."""
+    return (
+        tickets.filter(
+            Q(status__in=OPEN_STATUSES, resolve_due_at__lt=as_of)
+            | Q(resolved_at__gte=as_of, resolve_due_at__lt=as_of)
+        )
+        .filter(created_at__lt=as_of)
+        .select_related("assignee", "department")
+        .order_by("resolve_due_at")
+    )
 
 
 def _time_figures(calendar: WorkCalendar, responded: list, resolved: list) -> dict:

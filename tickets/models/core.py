@@ -252,6 +252,9 @@ class Ticket(models.Model):
             models.Index(
                 fields=["contract", "status", "-created_at", "-id"], name="ticket_contract_status_new_idx"
             ),
+            # The weekly report's overdue list (a contract's requests due before the week's end, soonest
+            # first): without it PostgreSQL walked every contract's deadlines (117 ms at 200k requests).
+            models.Index(fields=["contract", "resolve_due_at"], name="ticket_contract_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
