@@ -39,6 +39,25 @@ def require_perm(*perms: str):
     return decorator
 
 
+def require_role(*roles: str):
+    """Require login and one of ``roles`` (for what the portal gives a role rather than a permission,
+    such as that role's home panels)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.user.role not in roles:
+                deny(request, "role not in " + ",".join(roles))
+            return view(request, *args, **kwargs)
+
+        wrapper.required_roles = roles  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
 def require_login(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):

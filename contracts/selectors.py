@@ -9,7 +9,7 @@ from common import clock
 
 from .calendar import get_calendar
 from .models import Contract, ServiceScope
-from .workdays import CalendarNotLoaded
+from .workdays import CalendarNotLoaded, WorkCalendar
 
 SESSION_KEY = "contract_in_use"
 
@@ -27,18 +27,53 @@ def default_contract() -> Contract | None:
     )
 
 
+def _default_of(contracts: list[Contract]) -> Contract | None:
+    """``default_contract`` chosen from every contract, newest first (``contract_list``)."""
+    today = clock.today()
+    return (
+        next((c for c in contracts if c.start_on <= today <= c.end_on), None)
+        or next((c for c in contracts if c.start_on <= today), None)
+        or min(contracts, key=lambda c: c.start_on, default=None)
+    )
+
+
+def switchable_contracts(request) -> list[Contract]:
+    """Every contract, newest first, once per request: the header's switcher lists them, and the
+    contract in use is picked from them (issue 14: one query instead of two on every page)."""
+    if not hasattr(request, "_contract_list"):
+        request._contract_list = list(contract_list())
+    return request._contract_list
+
+
 def contract_in_use(request) -> Contract | None:
     """The contract the user is working on (cached on the request)."""
     if hasattr(request, "_contract_in_use"):
         return request._contract_in_use
     contract = None
     contract_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    if contract_id:
-        contract = Contract.objects.filter(pk=contract_id).first()
-    if contract is None:
-        contract = default_contract()
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.has_perm("contracts.view_contract"):
+        contracts = switchable_contracts(request)  # the header lists them anyway
+        contract = next((c for c in contracts if c.pk == contract_id), None) if contract_id else None
+        if contract is None:
+            contract = _default_of(contracts)
+    else:
+        if contract_id:
+            contract = Contract.objects.filter(pk=contract_id).first()
+        if contract is None:
+            contract = default_contract()
     request._contract_in_use = contract
     return contract
+
+
+def calendar_for(request, contract: Contract | None) -> WorkCalendar:
+    """The calendar of ``contract`` once per request (two queries): the home page's calendar panel and
+    its check-in panel read the same days."""
+    cached = request.__dict__.setdefault("_calendars", {})
+    key = contract.pk if contract is not None else None
+    if key not in cached:
+        cached[key] = get_calendar(contract)
+    return cached[key]
 
 
 def use_contract(request, contract: Contract) -> None:
@@ -62,10 +97,10 @@ def active_scopes(contract: Contract):
 # --- the home page ------------------------------------------------------------------------------------
 
 
-def today_panel(contract) -> dict:
+def today_panel(contract, calendar: WorkCalendar | None = None) -> dict:
     """Today's working-day status and the next holiday, or the pending state if not loaded."""
     today = clock.today()
-    calendar = get_calendar(contract)
+    calendar = calendar or get_calendar(contract)
     panel: dict[str, object] = {"today": today}
     try:
         panel["day"] = calendar.day(today)

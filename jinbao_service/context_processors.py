@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from common.notifications import unread_count
-from contracts.selectors import contract_in_use, contract_list
+from contracts.selectors import contract_in_use, switchable_contracts
 
 from .navigation import nav_for
 
@@ -20,7 +20,9 @@ def portal(request):
         "nav_items": nav_for(user),
         "unread_notifications": unread_count(user),
         "contract_in_use": contract_in_use(request),
-        "switchable_contracts": contract_list() if user.has_perm("contracts.view_contract") else [],
+        "switchable_contracts": (
+            switchable_contracts(request) if user.has_perm("contracts.view_contract") else []
+        ),
         "current_url_name": getattr(getattr(request, "resolver_match", None), "view_name", ""),
     }
     request._portal_context = (user.pk, context)

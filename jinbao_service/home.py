@@ -17,7 +17,7 @@ from common import clock
 from common.audit import log_action
 from common.models import AuditEntry
 from common.permissions import require_login
-from contracts.selectors import active_scopes, contract_in_use, today_panel
+from contracts.selectors import active_scopes, calendar_for, contract_in_use, today_panel
 
 
 def _role_context(request, user, contract) -> dict:
@@ -54,7 +54,7 @@ def home(request):
     contract = contract_in_use(request)
     context = {"contract": contract, "role": user.role}
     if user.role != Role.AUDITOR:
-        context["calendar_panel"] = today_panel(contract)
+        context["calendar_panel"] = today_panel(contract, calendar_for(request, contract))
     context.update(_role_context(request, user, contract))
     context["panels"] = panels_for(request, contract)
     template = f"home/{user.role}.html" if user.role in Role.values else "home/none.html"

@@ -41,7 +41,7 @@ class PaymentsConfig(AppConfig):
     home_panels = [
         HomePanel(
             roles=frozenset({"finance"}),
-            template="performance/home/lazy.html",
+            template="home/lazy.html",
             context="payments.selectors.home_finance",
             order=30,
             css="col-12",

@@ -338,7 +338,7 @@ def home_finance(request, contract) -> dict | None:
     if contract is None or not request.user.has_perm("payments.view_payment"):
         return None
     return {
-        "title": "绩效与付款",
+        "title": gettext_lazy("绩效与付款"),
         "icon": "cash-coin",
         "url_name": "payments:home_panel",
         "testid": "finance-panel",

@@ -40,7 +40,7 @@ class PerformanceConfig(AppConfig):
     home_panels = [
         HomePanel(
             roles=frozenset({"bureau_admin", "pm"}),
-            template="performance/home/lazy.html",
+            template="home/lazy.html",
             context="performance.selectors.home_score",
             order=30,
             css="col-lg-6",

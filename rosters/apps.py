@@ -74,22 +74,22 @@ class RostersConfig(AppConfig):
         ),
         HomePanel(
             roles=frozenset({"engineer"}),
-            template="rosters/home/my_records.html",
-            context="rosters.home.my_records",
+            template="home/lazy.html",  # loads rosters/home/my_records.html (rosters.views.home)
+            context="rosters.home.my_records_placeholder",
             order=21,
             css="col-lg-7",
         ),
         HomePanel(
             roles=frozenset({"pm"}),
-            template="rosters/home/pm_team.html",
-            context="rosters.home.pm_team",
+            template="home/lazy.html",  # loads rosters/home/pm_team.html (rosters.views.home)
+            context="rosters.home.pm_team_placeholder",
             order=21,
             css="col-lg-7",
         ),
         HomePanel(
             roles=frozenset({"bureau_admin"}),
-            template="rosters/home/bureau.html",
-            context="rosters.home.bureau_overview",
+            template="home/lazy.html",  # loads rosters/home/bureau.html (rosters.views.home)
+            context="rosters.home.bureau_placeholder",
             order=20,
             css="col-12",
         ),

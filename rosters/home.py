@@ -1,11 +1,20 @@
-"""Home-page panels of the rosters app (declared on ``RostersConfig.home_panels``)."""
+"""Home-page panels of the rosters app (declared on ``RostersConfig.home_panels``).
+
+``my_day`` (the check-in button) is drawn with the home page. The team, bureau and records panels
+compute a month or a contract of attendance, so the home page shows a placeholder (``*_placeholder``,
+rendered with ``home/lazy.html``) that loads the panel from its own URL once the page is up (htmx):
+``rosters.views.home`` renders it with the same context function (``pm_team`` …).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy as _
+
 from common import clock
 from contracts.calendar import get_calendar
+from contracts.selectors import calendar_for
 from contracts.workdays import CalendarNotLoaded
 
 from . import selectors, services
@@ -19,6 +28,42 @@ from .models import (
     WorkLog,
 )
 
+# The placeholders' cards: a title and an icon like the panel's, and the URL that loads the panel.
+TEAM_CARD = {"title": _("今天的团队"), "icon": "people", "url_name": "rosters:home_team", "testid": "pm-team"}
+BUREAU_CARD = {
+    "title": _("今天驻场在岗"),
+    "icon": "geo-alt",
+    "url_name": "rosters:home_bureau",
+    "testid": "bureau-on-site",
+}
+RECORDS_CARD = {
+    "title": _("我的出勤与日志"),
+    "icon": "graph-up",
+    "url_name": "rosters:home_records",
+    "testid": "my-records",
+}
+
+
+def _placeholder(contract, card: dict) -> dict | None:
+    """The placeholder of a panel, or None where the panel would show nothing: no contract covers
+    today (no query when the contract in use does)."""
+    contract = selectors.contract_for_today(contract)
+    if contract is None:
+        return None
+    return {**card, "contract": contract}
+
+
+def pm_team_placeholder(request, contract) -> dict | None:
+    return _placeholder(contract, TEAM_CARD)
+
+
+def bureau_placeholder(request, contract) -> dict | None:
+    return _placeholder(contract, BUREAU_CARD)
+
+
+def my_records_placeholder(request, contract) -> dict | None:
+    return _placeholder(contract, RECORDS_CARD)
+
 
 def my_day(request, contract) -> dict:
     """Check-in/out button, today's status and today's work log for an engineer or the PM."""
@@ -26,10 +71,10 @@ def my_day(request, contract) -> dict:
     today = clock.today()
     basis = services.attendance_basis(user, today)
     record = Attendance.objects.filter(person=user, date=today).first()
-    context: dict[str, object] = {
-        "today": today,
-        "basis": basis,
-        "record": record,
+    context: dict[str, object] = {"today": today, "basis": basis, "record": record}
+    if basis is None and record is None:  # not on the roster today: the panel says so, nothing more
+        return context
+    context |= {
         "log": WorkLog.objects.filter(person=user, date=today).first(),
         "leave_today": LeaveRequest.objects.filter(
             person=user, status=RequestStatus.APPROVED, start_on__lte=today, end_on__gte=today
@@ -37,7 +82,7 @@ def my_day(request, contract) -> dict:
     }
     if basis is not None:
         try:
-            day = get_calendar(basis.contract).day(today)
+            day = calendar_for(request, basis.contract).day(today)  # the home's calendar
         except CalendarNotLoaded as exc:
             context["not_loaded"] = exc
         else:

@@ -48,4 +48,7 @@ urlpatterns = [
     path("key-days/", views.key_day_list, name="key_days"),
     path("key-days/add/", views.key_day_add, name="key_day_add"),
     path("key-days/<int:pk>/delete/", views.key_day_delete, name="key_day_delete"),
+    path("home-panel/team/", views.home_team, name="home_team"),
+    path("home-panel/bureau/", views.home_bureau, name="home_bureau"),
+    path("home-panel/records/", views.home_records, name="home_records"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from common import clock
 
 from .cards import score_card
@@ -16,7 +18,7 @@ def home_score(request, contract) -> dict | None:
     if contract is None or not request.user.has_perm("performance.view_score"):
         return None
     return {
-        "title": "绩效得分",
+        "title": gettext_lazy("绩效得分"),
         "icon": "speedometer2",
         "url_name": "performance:home_panel",
         "testid": "score-panel",

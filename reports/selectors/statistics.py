@@ -240,8 +240,10 @@ def home_weekly(request, contract) -> dict | None:
     week = week_of(clock.today())
     if week + dt.timedelta(days=6) < contract.start_on or week > contract.end_on:
         return None
-    report = WeeklyReport.objects.filter(contract=contract, week_start=week).first()
-    recent = (
-        WeeklyReport.objects.filter(contract=contract, week_start__lt=week).order_by("-week_start").first()
+    # this week's report and the one before it, in one query
+    last_two = list(
+        WeeklyReport.objects.filter(contract=contract, week_start__lte=week).order_by("-week_start")[:2]
     )
+    report = last_two.pop(0) if last_two and last_two[0].week_start == week else None
+    recent = last_two[0] if last_two else None
     return {"report": report, "week_start": week, "recent": recent}

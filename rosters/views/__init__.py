@@ -26,6 +26,7 @@ from .changes import (
     handover_toggle,
 )
 from .duty import duty_detail, duty_edit, duty_list, duty_start, duty_submit
+from .home import home_bureau, home_records, home_team
 from .keydays import key_day_add, key_day_delete, key_day_list
 from .leave import leave_cancel, leave_create, leave_decide, leave_detail, leave_list
 from .meetings import meeting_create, meeting_detail, meeting_edit, meeting_list
@@ -56,6 +57,9 @@ __all__ = [
     "duty_submit",
     "handover_add",
     "handover_toggle",
+    "home_bureau",
+    "home_records",
+    "home_team",
     "key_day_add",
     "key_day_delete",
     "key_day_list",

@@ -175,4 +175,8 @@ RULES = {
     "rosters:key_days": Rule(ROSTER_READERS),
     "rosters:key_day_add": Rule(ADMIN, methods=POST),
     "rosters:key_day_delete": Rule(ADMIN, methods=POST, kwargs=lambda w: {"pk": _key_day(w).pk}),
+    # the home panels loaded after the page: only the role whose home shows the panel
+    "rosters:home_team": Rule(PM),
+    "rosters:home_bureau": Rule(ADMIN),
+    "rosters:home_records": Rule(ENGINEER),
 }

@@ -51,6 +51,9 @@ def engineer_on_site_today(db):
 def test_engineer_checks_in_and_logs_work(engineer_on_site_today, page, live_server, log_in):
     log_in("eng_journey")
     expect(page.get_by_test_id("home-title")).to_have_text("驻场工程师工作台")
+    # the records panel loads after the page (htmx) and replaces its placeholder
+    expect(page.get_by_test_id("my-records")).to_contain_text("我的出勤与日志")
+    expect(page.get_by_test_id("my-records-loading")).to_have_count(0)
     page.get_by_test_id("check-in").click()
     expect(page.get_by_role("alert")).to_contain_text("签到成功")
     expect(page.get_by_test_id("checked-in-at")).to_contain_text(re.compile(r"已签到 \d{2}:\d{2}"))

@@ -61,7 +61,7 @@ def test_attendance_rate_is_one_figure_across_pages(world, login, attendance):
     expected = f"{round(attended * 100 / scheduled, 1)}%"
     client = login(world.users["bureau_admin"])
 
-    home = client.get("/").content.decode()
+    home = client.get(reverse("rosters:home_bureau")).content.decode()  # the home's panel (loaded after it)
     assert re.search(r'data-testid="bureau-rate"><strong>([^<]+)</strong>', home).group(1) == expected
     rates = client.get(reverse("rosters:attendance_rates")).content.decode()
     assert _text(rates, "overall-rate") == expected

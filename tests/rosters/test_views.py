@@ -84,19 +84,92 @@ def test_an_engineer_checks_in_from_home_and_sees_it(team, client):
     assert Attendance.objects.filter(person=team.eng).count() == 1
 
 
-def test_home_panels_for_pm_and_bureau(team, client):
+HOME_PANELS = {  # role: (the panel's URL, its placeholder's test id on the home page)
+    "pm": ("rosters:home_team", "pm-team"),
+    "bureau_admin": ("rosters:home_bureau", "bureau-on-site"),
+    "engineer": ("rosters:home_records", "my-records"),
+}
+
+
+def _busy_morning(team):
+    """The engineer checked in at 08:17, the second engineer asks for leave, a month of logs."""
     with on(2023, 3, 6, 8, 17):
         services.check_in(person=team.eng)
     leave_of(team, team.eng2, d(2023, 3, 9))
+    _grow(team, 10)
+
+
+def test_home_panels_for_pm_and_bureau(team, client):
+    """The home page shows a placeholder that loads the panel from its own URL (issue 14)."""
+    _busy_morning(team)
     client.force_login(team.pm)
     with on(2023, 3, 6, 10, 0):
         pm_home = body(client.get(reverse("home")))
-    assert 'data-testid="pm-team"' in pm_home and "待审批" in pm_home and "已签到 08:17" in pm_home
+        pm_panel = body(client.get(reverse("rosters:home_team"), HTTP_HX_REQUEST="true"))
+    assert (
+        f'hx-get="{reverse("rosters:home_team")}"' in pm_home and 'data-testid="pm-team-loading"' in pm_home
+    )
+    assert 'data-testid="pm-team"' not in pm_home and 'data-testid="check-in"' in pm_home  # my day: inline
+    assert 'data-testid="pm-team"' in pm_panel and "待审批" in pm_panel and "已签到 08:17" in pm_panel
     client.force_login(team.admin)
     with on(2023, 3, 6, 10, 0):
         admin_home = body(client.get(reverse("home")))
-    assert 'data-testid="bureau-on-site"' in admin_home and "工程师 1 / 2" in admin_home
-    assert 'data-testid="bureau-staffing"' in admin_home
+        admin_panel = body(client.get(reverse("rosters:home_bureau")))
+    assert f'hx-get="{reverse("rosters:home_bureau")}"' in admin_home
+    assert 'data-testid="bureau-on-site"' in admin_panel and "工程师 1 / 2" in admin_panel
+    assert 'data-testid="bureau-staffing"' in admin_panel and "<html" not in admin_panel
+
+
+def test_the_engineers_home_keeps_check_in_and_loads_the_records(team, client):
+    client.force_login(team.eng)
+    with on(2023, 3, 6, 8, 0):
+        home = body(client.get(reverse("home")))
+        panel = body(client.get(reverse("rosters:home_records")))
+    assert 'data-testid="check-in"' in home and 'data-testid="my-records-loading"' in home
+    assert 'role="status"' in home and "<noscript>" in home
+    assert 'data-testid="my-records"' in panel and "本月出勤率" in panel
+
+
+@pytest.mark.parametrize("role", sorted(HOME_PANELS))
+@pytest.mark.parametrize("day", [d(2023, 3, 6), d(2023, 6, 1)])
+def test_the_home_runs_at_most_15_queries(team, client, django_assert_max_num_queries, role, day):
+    """Issue 14: the home page of the PM, the bureau admin and an engineer, on a busy morning (the PM
+    on the roster on 6 March, no longer on 1 June)."""
+    _busy_morning(team)
+    with on(day.year, day.month, day.day, 8, 30):
+        services.check_in(person=team.eng2)
+    client.force_login(team.world.users[role])
+    url_name, testid = HOME_PANELS[role]
+    with on(day.year, day.month, day.day, 10, 0):
+        client.get(reverse("home"))  # warm the session
+        with django_assert_max_num_queries(15):
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        assert f'data-testid="{testid}-loading"' in body(response)
+        panel = client.get(reverse(url_name))
+    assert panel.status_code == 200 and f'data-testid="{testid}"' in body(panel)
+
+
+@pytest.mark.parametrize("role", sorted(HOME_PANELS))
+def test_a_panel_answers_only_its_role(team, client, role):
+    url_name, _testid = HOME_PANELS[role]
+    for other in sorted(HOME_PANELS):
+        client.force_login(team.world.users[other])
+        with on(2023, 3, 6, 10, 0):
+            status = client.get(reverse(url_name)).status_code
+        assert status == (200 if other == role else 403), (url_name, other)
+
+
+@pytest.mark.parametrize("role", sorted(HOME_PANELS))
+def test_without_a_contract_today_the_home_has_no_panel_and_its_url_a_short_card(team, client, role):
+    client.force_login(team.world.users[role])
+    url_name, testid = HOME_PANELS[role]
+    with on(2025, 3, 6, 10, 0):  # the world's only contract ended in 2023
+        home = client.get(reverse("home"))
+        panel = client.get(reverse(url_name))
+    assert home.status_code == 200 and f'data-testid="{testid}-loading"' not in body(home)
+    assert panel.status_code == 200 and f'data-testid="{testid}-empty"' in body(panel)
+    assert "今天没有在期的合同" in body(panel)
 
 
 def test_an_engineer_cannot_approve_their_own_leave(team, client):
@@ -363,6 +436,10 @@ def _grow(team, n):
         ("engineer", "rosters:my_attendance", {"month": "2023-05"}),
         ("pm", "home", {}),
         ("bureau_admin", "home", {}),
+        ("engineer", "home", {}),
+        ("pm", "rosters:home_team", {}),
+        ("bureau_admin", "rosters:home_bureau", {}),
+        ("engineer", "rosters:home_records", {}),
     ],
 )
 def test_query_count_does_not_grow_with_rows(team, client, django_assert_max_num_queries, role, name, params):
