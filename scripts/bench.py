@@ -898,6 +898,10 @@ def measure() -> list[tuple]:
         ("home (finance)", finance_client, "/"),
         ("home score panel (bureau)", bureau_client, "/performance/home-panel/"),
         ("home finance panel (finance)", finance_client, "/payments/home-panel/"),
+        # the rosters panels load after the home page too (htmx), each its own request
+        ("home team panel (pm)", pm_client, "/rosters/home-panel/team/"),
+        ("home on-site panel (bureau)", bureau_client, "/rosters/home-panel/bureau/"),
+        ("home records panel (eng1)", engineer_client, "/rosters/home-panel/records/"),
         (f"/tickets/{busy}/ request detail (pm)", pm_client, f"/tickets/{busy}/"),
         ("/api/ settlement (finance)", finance_client, f"/api/contracts/{big.pk}/settlement/"),
         ("/tickets/ (pm)", pm_client, "/tickets/"),
