@@ -92,7 +92,7 @@ def _request_figures(tickets, start: dt.date, as_of: dt.datetime, resolved: list
                 "number": t.number,
                 "title": t.title,
                 "department": t.department.name if t.department_id else "",
-                "assignee": t.assignee.display_name if t.assignee_id else _("未分派"),
+                "assignee": t.assignee.display_name if t.assignee else _("未分派"),
                 "due": _fmt(t.resolve_due_at),
                 "status": t.get_status_display(),
             }
