@@ -19,16 +19,13 @@ def contract_list():
 
 
 def default_contract() -> Contract | None:
-    today = clock.today()
-    return (
-        Contract.objects.covering(today).order_by("-start_on").first()
-        or Contract.objects.filter(start_on__lte=today).order_by("-start_on").first()
-        or Contract.objects.order_by("start_on").first()
-    )
+    """Today's contract, else the latest begun, else the first (one rule: ``_default_of``)."""
+    return _default_of(list(contract_list()))
 
 
 def _default_of(contracts: list[Contract]) -> Contract | None:
-    """``default_contract`` chosen from every contract, newest first (``contract_list``)."""
+    """The contract covering today, else the latest begun, else the earliest, from every contract
+    newest first (``contract_list``): the header's list, or ``default_contract``'s own read."""
     today = clock.today()
     return (
         next((c for c in contracts if c.start_on <= today <= c.end_on), None)
