@@ -26,11 +26,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from loadtest import bench_url, gunicorn, start, wait_http  # noqa: E402 — the same server and database as make loadtest
+
 PY = sys.executable
 VAR = ROOT / "var" / "bench"
 PORT = int(os.environ.get("BENCH_HTTP_PORT", "8766"))
@@ -80,8 +83,6 @@ def ensure_wrk() -> str:
 
 
 def environment() -> dict:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from loadtest import bench_url  # the same database rules as make loadtest
 
     return {
         **os.environ,
@@ -155,40 +156,11 @@ def main() -> int:
     env = environment()
     print("bench-http: seeding/reusing the bench data set and logging the roles in", flush=True)
     cookies = sessions(env)
-    log = open(VAR / "web.log", "wb")  # noqa: SIM115 — closed with the process
-    web = subprocess.Popen(
-        [
-            PY,
-            "-m",
-            "gunicorn",
-            "jinbao_service.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--timeout",
-            "60",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    web = start("web", gunicorn(PORT), env, logs=VAR)  # the same server as make loadtest's
     results = []
     try:
         base = f"http://127.0.0.1:{PORT}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)  # noqa: S310 — our own server
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise SystemExit(
-                        "bench-http: gunicorn did not answer within 60 s (var/bench/web.log)"
-                    ) from None
-                time.sleep(0.5)
+        wait_http(f"{base}/accounts/login/", 60)
         for label, user, path, target in PAGES:
             url = base + path
             check_page(url, cookies[user])

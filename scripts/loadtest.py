@@ -87,8 +87,24 @@ def rss_kb(pid: int) -> int:
     return total
 
 
-def start(name: str, args: list[str], env: dict) -> subprocess.Popen:
-    log = open(VAR / f"{name}.log", "wb")  # noqa: SIM115 — closed with the process
+def gunicorn(port: int) -> list[str]:
+    """The web server of the production shape: gunicorn with 2 workers on 127.0.0.1:``port``."""
+    return [
+        PY,
+        "-m",
+        "gunicorn",
+        "jinbao_service.wsgi",
+        "-w",
+        "2",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "60",
+    ]
+
+
+def start(name: str, args: list[str], env: dict, *, logs: Path = VAR) -> subprocess.Popen:
+    log = open(logs / f"{name}.log", "wb")  # noqa: SIM115 — closed with the process
     return subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -133,22 +149,7 @@ def main() -> int:
         text=True,
     ).stdout.strip()
     procs = {
-        "web": start(
-            "web",
-            [
-                PY,
-                "-m",
-                "gunicorn",
-                "jinbao_service.wsgi",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{PORT}",
-                "--timeout",
-                "60",
-            ],
-            env,
-        ),
+        "web": start("web", gunicorn(PORT), env),
         "worker": start(
             "worker",
             [PY, "-m", "celery", "-A", "jinbao_service", "worker", "--concurrency=2", "--loglevel=WARNING"],
