@@ -15,16 +15,18 @@ pytestmark = [
 ]
 
 
-def plan(sql: str, params) -> str:
+def plan(sql: str, params, *, sort: bool = True) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        if not sort:
+            cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def plan_of(queryset) -> str:
+def plan_of(queryset, *, sort: bool = True) -> str:
     sql, params = queryset.query.sql_with_params()
-    return plan(sql, params)
+    return plan(sql, params, sort=sort)
 
 
 def page(queryset):
@@ -67,11 +69,17 @@ def test_the_score_counts_read_the_facts_by_contract(world):
 
 
 def test_the_weekly_reports_overdue_list_reads_the_contracts_deadlines(world):
-    """Issue 14: the overdue list walked every contract's deadlines (117 ms at 200,000 requests)."""
+    """Issue 14: the overdue list walked every contract's deadlines (117 ms at 200,000 requests).
+
+    On a test table of a few rows the plain contract index plus a sort costs the same as the
+    deadline index, and the planner picked either (CI once took the plain one). At 200,000 rows the
+    sort is what costs, so it is priced out here: the plan must then find an index that gives the
+    contract's requests in deadline order, and there is one only if ``ticket_contract_due_idx``
+    exists."""
     from common import clock
     from reports.selectors.weekly import overdue_at
     from tickets.models import Ticket
 
     tickets = Ticket.objects.filter(contract=world.contract)
-    text = plan_of(overdue_at(tickets, clock.now())[:20])
-    assert "ticket_contract_due_idx" in text, text
+    text = plan_of(overdue_at(tickets, clock.now())[:20], sort=False)
+    assert "ticket_contract_due_idx" in text and "Sort" not in text, text
