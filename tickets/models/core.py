@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
+from common.choices import display_of
 from contracts.models import Priority
 
 
@@ -274,6 +275,11 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    # Read on every row of the lists (common/choices.py).
+    get_kind_display = display_of("kind", Kind)
+    get_priority_display = display_of("priority", Priority)
+    get_status_display = display_of("status", Status)
 
     @property
     def number(self) -> str:

@@ -1,90 +1,24 @@
 import re
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
-from common import clock
-
-from ..models import Status
+from ..rows import due_state, list_rows, priority_css, status_badge
 
 register = template.Library()
 
-STATUS_CSS = {
-    Status.SUBMITTED: "text-bg-secondary",
-    Status.CONFIRMED: "text-bg-info",
-    Status.ASSIGNED: "text-bg-primary",
-    Status.IN_PROGRESS: "text-bg-primary",
-    Status.WAITING: "text-bg-warning",
-    Status.RESOLVED: "text-bg-success",
-    Status.SIGNED_OFF: "text-bg-success",
-    Status.CLOSED: "text-bg-light border",
-    Status.REJECTED: "text-bg-dark",
-    Status.CANCELLED: "text-bg-dark",
-}
-
-PRIORITY_CSS = {
-    "urgent": "text-bg-danger",
-    "high": "text-bg-warning",
-    "normal": "text-bg-light border",
-    "low": "text-bg-light border",
-}
-
-
-# The per-row tags render in Python (format_html), not through an included template: a list page
-# of 25 rows ran 50 template renders for them (issue 14).
-@register.simple_tag
-def status_badge(ticket):
-    css = STATUS_CSS.get(ticket.status, "text-bg-light")
-    return format_html(
-        '<span class="badge {}" data-testid="ticket-status">{}</span>', css, ticket.get_status_display()
-    )
+# The badges and deadline of a request, drawn in Python (``tickets/rows.py``, which draws the list's rows
+# with them).
+register.simple_tag(status_badge)
+register.simple_tag(priority_css)
+register.simple_tag(due_state)
 
 
 @register.simple_tag
-def priority_css(priority):
-    return PRIORITY_CSS.get(priority, "text-bg-light border")
-
-
-@register.simple_tag
-def due_state(ticket, now=None, which="resolve"):
-    """The deadline with its state: late, due soon, on time, pending (calendar not loaded)."""
-    now = now or clock.now()
-    if which == "respond":
-        due = ticket.respond_due_at
-        late = ticket.response_late(now)
-        soon = False
-    else:
-        due = ticket.resolve_due_at
-        late = ticket.is_overdue(now)
-        soon = not late and ticket.is_due_soon(now)
-    if ticket.confirmed_at is None:
-        return format_html('<span class="text-muted small">{}</span>', _("确认后计时"))
-    if ticket.due_pending_year:
-        return format_html(
-            '<span class="badge text-bg-warning" title="{}" data-testid="due-pending">{}</span>',
-            _("%(y)s 年工作日历尚未加载，期限待定") % {"y": ticket.due_pending_year},
-            _("待定"),
-        )
-    if not due:
-        return "—"
-    css = " text-danger fw-semibold" if late else " text-warning-emphasis fw-semibold" if soon else ""
-    html = format_html(
-        '<span class="text-nowrap{}" data-testid="due">{}</span>',
-        css,
-        date_filter(clock.local(due), "Y-m-d H:i"),
-    )
-    if late:
-        html += format_html(' <span class="badge text-bg-danger" data-testid="overdue">{}</span>', _("超期"))
-    elif soon:
-        html += format_html(
-            ' <span class="badge text-bg-warning" data-testid="due-soon">{}</span>', _("即将超期")
-        )
-    if ticket.status == Status.WAITING:
-        html += format_html(' <span class="badge text-bg-secondary">{}</span>', _("暂停计时"))
-    return html
+def ticket_rows(page, now, selectable):
+    """The request list's rows (``tickets.rows.list_rows``)."""
+    return list_rows(page, now=now, selectable=bool(selectable))
 
 
 NUMBER_RE = re.compile(r"^FW\d{4}-(\d+)$")

@@ -16,7 +16,7 @@ from common.permissions import require_perm
 from common.privacy import personal_data
 from contracts.selectors import contract_in_use
 
-from .. import policy, selectors, services, support
+from .. import policy, rows, selectors, services, support
 from ..filters import TicketFilter
 from ..forms import KIND_FIELDS, TicketForm, apply_service_error
 
@@ -35,7 +35,7 @@ def _filtered(request):
 def ticket_list(request):
     contract, flt = _filtered(request)
     tickets = flt.qs if flt.is_bound and flt.is_valid() else flt.queryset
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows.for_rows(tickets), PAGE_SIZE).get_page(request.GET.get("page"))
     now = clock.now()
     page.object_list = list(page.object_list)  # the page's rows, marked once, rendered as marked
     support.mark_required_by(page.object_list, now)
