@@ -112,6 +112,9 @@ def builtin_years() -> range:
     return range(min(years), max(years) + 1)
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
 class WorkCalendar:
     def __init__(
         self,
@@ -124,6 +127,7 @@ class WorkCalendar:
         self.hours = hours or WorkingHours()
         self._builtin = builtin_years()
         self._cache: dict[dt.date, DayInfo] = {}
+        self._periods: dict[dt.date, list[tuple[dt.datetime, dt.datetime]]] = {}
 
     # --- days -------------------------------------------------------------------------------
     def knows_year(self, year: int) -> bool:
@@ -220,12 +224,19 @@ class WorkCalendar:
 
     # --- working time -------------------------------------------------------------------------
     def _periods_on(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
-        if not self.is_workday(day):
-            return []
-        return [
-            (dt.datetime.combine(day, start, SHANGHAI), dt.datetime.combine(day, end, SHANGHAI))
-            for start, end in self.hours.periods
-        ]
+        """The day's working periods (kept: a weekly report measures a thousand spans over the same
+        few weeks, issue 14)."""
+        periods = self._periods.get(day)
+        if periods is None:
+            periods = self._periods[day] = (
+                [
+                    (dt.datetime.combine(day, start, SHANGHAI), dt.datetime.combine(day, end, SHANGHAI))
+                    for start, end in self.hours.periods
+                ]
+                if self.is_workday(day)
+                else []
+            )
+        return periods
 
     def working_minutes(self, start: dt.datetime, end: dt.datetime) -> int:
         """Whole working minutes between two aware datetimes (0 if ``end`` is not after ``start``)."""
@@ -233,11 +244,13 @@ class WorkCalendar:
         if end <= start:
             return 0
         total = 0.0
-        for info in self.days(start.date(), end.date()):
-            for p_start, p_end in self._periods_on(info.date):
+        day, last = start.date(), end.date()
+        while day <= last:
+            for p_start, p_end in self._periods_on(day):
                 lo, hi = max(p_start, start), min(p_end, end)
                 if hi > lo:
                     total += (hi - lo).total_seconds() / 60
+            day += ONE_DAY
         return int(total)
 
     def add_working_minutes(self, start: dt.datetime, minutes: int) -> dt.datetime:

@@ -143,20 +143,22 @@ def _time_figures(calendar: WorkCalendar, responded: list, resolved: list) -> di
 
 def _signoff_figures(contract, start, end, as_of) -> dict:
     signoffs = SignOff.objects.filter(contract=contract).exclude(status=SignOffStatus.VOID)
-    outstanding = signoffs.filter(issued_at__lt=as_of).filter(
-        Q(signed_at__isnull=True) | Q(signed_at__gte=as_of)
+    outstanding = Q(issued_at__lt=as_of) & (Q(signed_at__isnull=True) | Q(signed_at__gte=as_of))
+    late = outstanding & Q(due_on__lt=clock.local(as_of).date())
+    signed = Q(signed_at__gte=clock.aware(start), signed_at__lt=as_of)
+    # One pass over the forms for the five counts (five COUNT queries took 28 ms at 200k, issue 14).
+    figures = signoffs.aggregate(
+        issued=Count("pk", filter=Q(issued_at__gte=clock.aware(start), issued_at__lt=as_of)),
+        signed=Count("pk", filter=signed),
+        signed_late=Count("pk", filter=signed & Q(late=True)),
+        outstanding=Count("pk", filter=outstanding),
+        outstanding_late=Count("pk", filter=late),
     )
-    late = outstanding.filter(due_on__lt=clock.local(as_of).date())
-    signed = signoffs.filter(signed_at__gte=clock.aware(start), signed_at__lt=as_of)
     return {
-        "issued": signoffs.filter(issued_at__gte=clock.aware(start), issued_at__lt=as_of).count(),
-        "signed": signed.count(),
-        "signed_late": signed.filter(late=True).count(),
-        "outstanding": outstanding.count(),
-        "outstanding_late": late.count(),
+        **figures,
         "late_list": [
             {"department": s.department.name, "due_on": s.due_on.isoformat() if s.due_on else "", "id": s.pk}
-            for s in late.select_related("department").order_by("due_on")[:LIST_LIMIT]
+            for s in signoffs.filter(late).select_related("department").order_by("due_on")[:LIST_LIMIT]
         ],
     }
 

@@ -112,6 +112,8 @@ class UpgradeStep(models.Model):
         verbose_name = _("升级步骤")
         verbose_name_plural = _("升级步骤")
         constraints = [models.UniqueConstraint(fields=["ticket", "stage"], name="upgrade_stage_once")]
+        # The weekly report's upgrade steps of a week (a scan of every step before, issue 14).
+        indexes = [models.Index(fields=["recorded_at"], name="upgradestep_recorded_idx")]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.get_stage_display()}"
