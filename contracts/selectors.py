@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from common import clock
 
-from .calendar import get_calendar
+from .calendar import calendar_days, get_calendar
 from .models import Contract, ServiceScope
 from .workdays import CalendarNotLoaded, WorkCalendar
 
@@ -42,6 +42,16 @@ def switchable_contracts(request) -> list[Contract]:
     return request._contract_list
 
 
+def contract_covering_today(request=None) -> Contract | None:
+    """The newest contract covering today: from the header's list when the request has one (issue 14:
+    the home page's panels asked the database again), else read."""
+    today = clock.today()
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.has_perm("contracts.view_contract"):
+        return next((c for c in switchable_contracts(request) if c.is_current(today)), None)
+    return Contract.objects.covering(today).order_by("-start_on").first()
+
+
 def contract_in_use(request) -> Contract | None:
     """The contract the user is working on (cached on the request)."""
     if hasattr(request, "_contract_in_use"):
@@ -64,12 +74,15 @@ def contract_in_use(request) -> Contract | None:
 
 
 def calendar_for(request, contract: Contract | None) -> WorkCalendar:
-    """The calendar of ``contract`` once per request (two queries): the home page's calendar panel and
-    its check-in panel read the same days."""
+    """The calendar of ``contract`` once per request, the calendar's days read once for all contracts
+    (two queries): the home page's calendar panel and its check-in panel read the same days, of the
+    contract in use and the one covering today."""
     cached = request.__dict__.setdefault("_calendars", {})
     key = contract.pk if contract is not None else None
     if key not in cached:
-        cached[key] = get_calendar(contract)
+        if "_calendar_days" not in request.__dict__:
+            request._calendar_days = calendar_days()
+        cached[key] = get_calendar(contract, days=request._calendar_days)
     return cached[key]
 
 

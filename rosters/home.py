@@ -13,7 +13,6 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
-from contracts.calendar import get_calendar
 from contracts.selectors import calendar_for
 from contracts.workdays import CalendarNotLoaded
 
@@ -44,25 +43,25 @@ RECORDS_CARD = {
 }
 
 
-def _placeholder(contract, card: dict) -> dict | None:
+def _placeholder(request, contract, card: dict) -> dict | None:
     """The placeholder of a panel, or None where the panel would show nothing: no contract covers
     today (no query when the contract in use does)."""
-    contract = selectors.contract_for_today(contract)
+    contract = selectors.contract_for_today(contract, request)
     if contract is None:
         return None
     return {**card, "contract": contract}
 
 
 def pm_team_placeholder(request, contract) -> dict | None:
-    return _placeholder(contract, TEAM_CARD)
+    return _placeholder(request, contract, TEAM_CARD)
 
 
 def bureau_placeholder(request, contract) -> dict | None:
-    return _placeholder(contract, BUREAU_CARD)
+    return _placeholder(request, contract, BUREAU_CARD)
 
 
 def my_records_placeholder(request, contract) -> dict | None:
-    return _placeholder(contract, RECORDS_CARD)
+    return _placeholder(request, contract, RECORDS_CARD)
 
 
 def my_day(request, contract) -> dict:
@@ -102,14 +101,14 @@ def my_day(request, contract) -> dict:
 def my_records(request, contract) -> dict | None:
     """An engineer's month so far, missing logs and open requests."""
     user = request.user
-    contract = selectors.contract_for_today(contract)
+    contract = selectors.contract_for_today(contract, request)
     if contract is None:
         return None
     today = clock.today()
     first = today.replace(day=1)
     context: dict = {"contract": contract, "today": today}
     try:
-        calendar = get_calendar(contract)
+        calendar = calendar_for(request, contract)
         context["month_rate"] = selectors.attendance_report(
             contract, start=first, person=user, calendar=calendar
         ).overall
@@ -135,10 +134,10 @@ def _my_next_duty(user, today: dt.date):
 
 def pm_team(request, contract) -> dict | None:
     """The PM's team today, pending approvals, yesterday's missing logs and open staff changes."""
-    contract = selectors.contract_for_today(contract)
+    contract = selectors.contract_for_today(contract, request)
     if contract is None:
         return None
-    calendar = get_calendar(contract)
+    calendar = calendar_for(request, contract)
     context: dict = {
         "contract": contract,
         "team": selectors.team_today(contract, calendar),
@@ -159,10 +158,10 @@ def pm_team(request, contract) -> dict | None:
 
 def bureau_overview(request, contract) -> dict | None:
     """Who is on site today, whether the staffing rule holds, and what waits for the bureau."""
-    contract = selectors.contract_for_today(contract)
+    contract = selectors.contract_for_today(contract, request)
     if contract is None:
         return None
-    calendar = get_calendar(contract)
+    calendar = calendar_for(request, contract)
     context: dict = {
         "contract": contract,
         "team": selectors.team_today(contract, calendar),

@@ -258,7 +258,9 @@ def ticket_detail(user, ticket: Ticket) -> dict:
 
 
 def _counts(qs: QuerySet[Ticket], now) -> dict:
-    return qs.aggregate(
+    # Only unfinished and resolved requests count for anything here: read those alone, by the status
+    # indexes (an engineer's panel counted through all their closed requests, 13 ms at 200k, issue 14).
+    return qs.filter(status__in=[*ACTIVE_STATUSES, Status.RESOLVED]).aggregate(
         active=Count("id", filter=Q(status__in=ACTIVE_STATUSES)),
         submitted=Count("id", filter=Q(status=Status.SUBMITTED)),
         unassigned=Count("id", filter=Q(status=Status.CONFIRMED, assignee__isnull=True)),

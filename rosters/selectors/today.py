@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from common import clock
 from contracts.calendar import get_calendar
 from contracts.models import Contract
+from contracts.selectors import contract_covering_today
 from contracts.workdays import CalendarNotLoaded, DayInfo, WorkCalendar
 
 from ..models import (
@@ -55,11 +56,12 @@ class TodayTeam:
         return bool(self.day_info and self.day_info.is_workday) and self.engineers_on_site < self.required
 
 
-def contract_for_today(contract: Contract | None) -> Contract | None:
-    today = clock.today()
-    if contract is not None and contract.is_current(today):
+def contract_for_today(contract: Contract | None, request=None) -> Contract | None:
+    """``contract`` if it covers today, else the contract that does (from ``request``'s contract list
+    when it has one)."""
+    if contract is not None and contract.is_current(clock.today()):
         return contract
-    return Contract.objects.covering(today).order_by("-start_on").first()
+    return contract_covering_today(request)
 
 
 def team_today(contract: Contract, calendar: WorkCalendar | None = None) -> TodayTeam:
