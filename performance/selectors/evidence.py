@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -167,14 +168,21 @@ class Evidence:
                 if period.overlaps(a.survey_start, a.survey_end)
             ]
         if part == "attendance":
-            report = self.attendance
-            if isinstance(report, CalendarNotLoaded):
-                raise report
-            return [
-                rules.attendance_case(
-                    d.person_id, d.date, d.attended, ATTENDANCE_LABELS.get(str(d.status), str(d.status))
-                )
-                for d in report.days
-                if period.contains(d.date)
-            ]
+            days, cases = self._attendance_cases
+            return cases[bisect.bisect_left(days, period.start) : bisect.bisect_right(days, period.end)]
         raise ValueError(part)
+
+    @cached_property
+    def _attendance_cases(self) -> tuple[list[dt.date], list[Case]]:
+        """Every attendance case of the contract once, in date order, with their dates (a period's cases
+        are a slice: the score and the trend's thirteen periods share them)."""
+        report = self.attendance
+        if isinstance(report, CalendarNotLoaded):
+            raise report
+        days = sorted(report.days, key=lambda d: d.date)  # already in date order: kept stable
+        return [d.date for d in days], [
+            rules.attendance_case(
+                d.person_id, d.date, d.attended, ATTENDANCE_LABELS.get(str(d.status), str(d.status))
+            )
+            for d in days
+        ]
