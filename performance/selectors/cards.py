@@ -327,9 +327,8 @@ def period_or_404(contract: Contract, key: str) -> Period:
 
 def monthly_trend(contract: Contract, evidence: Evidence) -> list[ScoreCard]:
     """The provisional score of each month begun so far (months not begun are left out)."""
-    today = clock.local(evidence.now).date()
     tiers = contract_tiers(contract)
-    months = [m for m in rules.months(contract.start_on, contract.end_on) if m.start <= today]
+    months = evidence.months_begun
     evidence.prefetch([rules.contract_period(contract.start_on, contract.end_on), *months])
     return [compute_card(contract, month, evidence, tiers=tiers) for month in months]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -126,6 +127,12 @@ class Evidence:
     def _counts(self) -> dict:
         return {}
 
+    @cached_property
+    def months_begun(self) -> list[Period]:
+        """The months of the contract begun so far (the trend's)."""
+        today = clock.local(self.now).date()
+        return [m for m in rules.months(self.contract.start_on, self.contract.end_on) if m.start <= today]
+
     def prefetch(self, periods: Iterable[Period]) -> None:
         """Count the ticket parts of these periods in one query (``facts.ticket_counts``)."""
         wanted = {p.key: self.window(p) for p in periods if p.key not in self._counts}
@@ -136,8 +143,12 @@ class Evidence:
             self._counts[key] = {part: counts.get((key, part), (0, 0, 0)) for part in rules.TICKET_PARTS}
 
     def ticket_result(self, part: str, period: Period, weight: int) -> PartResult:
-        """A ticket part's result from the stored score facts (the same figures as ``cases``)."""
-        self.prefetch([period])
+        """A ticket part's result from the stored score facts (the same figures as ``cases``). The
+        first one counts the contract period and the months begun as well: the query reads the facts
+        once whatever the number of periods, and a page showing the score mostly shows the trend."""
+        if period.key not in self._counts:
+            contract = rules.contract_period(self.contract.start_on, self.contract.end_on)
+            self.prefetch([period, contract, *self.months_begun])
         achieved, against, pending = self._counts[period.key][part]
         counted = achieved + against
         return PartResult(
@@ -157,14 +168,21 @@ class Evidence:
                 if period.overlaps(a.survey_start, a.survey_end)
             ]
         if part == "attendance":
-            report = self.attendance
-            if isinstance(report, CalendarNotLoaded):
-                raise report
-            return [
-                rules.attendance_case(
-                    d.person_id, d.date, d.attended, ATTENDANCE_LABELS.get(str(d.status), str(d.status))
-                )
-                for d in report.days
-                if period.contains(d.date)
-            ]
+            days, cases = self._attendance_cases
+            return cases[bisect.bisect_left(days, period.start) : bisect.bisect_right(days, period.end)]
         raise ValueError(part)
+
+    @cached_property
+    def _attendance_cases(self) -> tuple[list[dt.date], list[Case]]:
+        """Every attendance case of the contract once, in date order, with their dates (a period's cases
+        are a slice: the score and the trend's thirteen periods share them)."""
+        report = self.attendance
+        if isinstance(report, CalendarNotLoaded):
+            raise report
+        days = sorted(report.days, key=lambda d: d.date)  # already in date order: kept stable
+        return [d.date for d in days], [
+            rules.attendance_case(
+                d.person_id, d.date, d.attended, ATTENDANCE_LABELS.get(str(d.status), str(d.status))
+            )
+            for d in days
+        ]

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext
 
+from common import clock
 from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
 from tickets.models import Ticket, UpgradeStage, UpgradeStep
@@ -32,14 +33,15 @@ def _holiday_reasons(calendar: WorkCalendar, start: dt.date, end: dt.date):
 
 
 def _deployments(contract: Contract, start: dt.date, end: dt.date):
-    """Deployed upgrades that may make a key day in [start, end] (SPEC §5: 软件升级后第一天上班):
-    (window start, request id, request filed at), as values — a busy year has hundreds."""
+    """Deployed upgrades that may make a key day in [start, end] (SPEC §5: 软件升级后第一天上班), as
+    values — a busy year has hundreds. Their window starts from 10 days before ``start`` (Shanghai
+    days, as a range of moments: no conversion per row, no ordering)."""
     return UpgradeStep.objects.filter(
         ticket__contract=contract,
         stage=UpgradeStage.DEPLOYED,
-        window_start__isnull=False,
-        window_start__date__range=(start - dt.timedelta(days=10), end),
-    ).values_list("window_start", "ticket_id", "ticket__created_at")
+        window_start__gte=dt.datetime.combine(start - dt.timedelta(days=10), dt.time(), clock.SHANGHAI),
+        window_start__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), clock.SHANGHAI),
+    ).order_by()
 
 
 def _after_upgrade(calendar: WorkCalendar, window_start: dt.datetime) -> dt.date | None:
@@ -60,7 +62,10 @@ def key_days(
             found[reason.date].append(reason)
     for row in KeyDay.objects.filter(contract=contract, date__range=(start, end)):
         found[row.date].append(rules.KeyDayReason(row.date, row.reason, row.source, ref=row.pk))
-    for window_start, ticket_id, filed_at in _deployments(contract, start, end):
+    deployments = _deployments(contract, start, end).order_by(*UpgradeStep._meta.ordering)  # reasons' order
+    for window_start, ticket_id, filed_at in deployments.values_list(
+        "window_start", "ticket_id", "ticket__created_at"
+    ):
         day = _after_upgrade(calendar, window_start)
         if day is not None and start <= day <= end:
             number = Ticket.number_of(ticket_id, filed_at)
@@ -78,7 +83,7 @@ def key_dates(contract: Contract, calendar: WorkCalendar, start: dt.date, end: d
     days |= set(
         KeyDay.objects.filter(contract=contract, date__range=(start, end)).values_list("date", flat=True)
     )
-    for window_start in {w for w, _pk, _filed in _deployments(contract, start, end)}:
+    for window_start in _deployments(contract, start, end).values_list("window_start", flat=True).distinct():
         day = _after_upgrade(calendar, window_start)
         if day is not None and start <= day <= end:
             days.add(day)

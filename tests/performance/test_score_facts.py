@@ -144,3 +144,42 @@ def test_the_command_rebuilds_lost_facts(world):
     out = StringIO()
     call_command("score_facts", "--contract", world.contract.number, stdout=out)
     assert "1 requests" in out.getvalue() and ScoreFact.objects.get(ticket=t).resolution == "for"
+
+
+def test_a_check_in_and_a_resolved_request_show_at_once(world):
+    """The page's score and trend share one Evidence (payments dashboard): what a service writes is in
+    the next page's figures, in the contract card and in its month alike."""
+    from rosters import services as roster_services
+    from tickets import services
+
+    from .helpers import roster
+
+    contract, engineer = world.contract, world.users["engineer"]
+    roster(world, start=dt.date(2023, 3, 6), end=dt.date(2023, 3, 10))
+    t = ticket(
+        world,
+        status=Status.IN_PROGRESS,
+        confirmed=at(2023, 3, 6, 9),
+        respond_due=at(2023, 3, 6, 12),
+        responded=at(2023, 3, 6, 10),
+        resolve_due=at(2023, 3, 9, 18),
+    )
+
+    def figures():
+        with clock.frozen_at(at(2023, 3, 8, 9)):
+            evidence = selectors.Evidence(contract)
+            card = selectors.final_score(contract, evidence=evidence)
+            month = next(c for c in selectors.monthly_trend(contract, evidence) if c.period.key == "2023-03")
+        return [
+            (c.part(key).result.achieved, c.part(key).result.counted, c.part(key).result.pending)
+            for c in (card, month)
+            for key in ("attendance", "completion")
+        ]
+
+    assert figures() == [(0, 2, 0), (0, 0, 1)] * 2  # absent on the 6th and 7th; the request is open
+    with clock.frozen_at(at(2023, 3, 7, 8, 30)):
+        roster_services.check_in(person=engineer)
+    assert figures() == [(1, 2, 0), (0, 0, 1)] * 2
+    with clock.frozen_at(at(2023, 3, 7, 16)):
+        services.ticket_resolve(ticket=t, actor=engineer, resolution="已修正并验证。")
+    assert figures() == [(1, 2, 0), (1, 1, 0)] * 2
