@@ -118,3 +118,26 @@ def build_content(report: WeeklyReport) -> dict:
         else "",
         "published_by": report.published_by.display_name if report.published_by else "",
     }
+
+
+class StoredStatistics(models.Model):
+    """The request, time and work-log counts of an ended month or year of a contract, computed once and
+    served while ``version`` (a hash of their inputs' counts and newest changes) still matches: see
+    ``reports.selectors.statistics`` (issue 14). A cache: replaced when stale, never audited."""
+
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(default=0)  # 0: the whole year
+    version = models.CharField(max_length=64)
+    counts = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("已存统计")
+        verbose_name_plural = _("已存统计")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year", "month"], name="stored_statistics_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.year}-{self.month:02d}"

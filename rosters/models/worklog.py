@@ -55,7 +55,11 @@ class WorkLog(models.Model):
                 violation_error_message=_("工时须大于 0 且不超过 24 小时。"),
             ),
         ]
-        indexes = [models.Index(fields=["contract", "date"], name="worklog_contract_day_idx")]
+        indexes = [
+            models.Index(fields=["contract", "date"], name="worklog_contract_day_idx"),
+            # The version of a period's statistics (count and newest change of its logs), from the index.
+            models.Index(fields=["contract", "date", "updated_at"], name="worklog_contract_day_ver_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.date:%Y-%m-%d}"

@@ -155,6 +155,8 @@ class Ticket(models.Model):
     upgrade_target = models.CharField(_("升级对象"), max_length=10, choices=UpgradeTarget.choices, blank=True)
 
     created_at = models.DateTimeField(_("提交时间"), default=clock.now, db_index=True)
+    # Every write of a field the statistics read sets it (``reports.selectors.statistics``: an ended
+    # period's stored figures are served while count and newest ``updated_at`` of its requests agree).
     updated_at = models.DateTimeField(_("更新时间"), default=clock.now)
 
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True, db_index=True)
@@ -259,6 +261,10 @@ class Ticket(models.Model):
             # A week's responses: the weekly report reads them by time (10 ms as a scan of the contract's
             # 20,000 requests).
             models.Index(fields=["contract", "first_response_at"], name="ticket_contract_responded_idx"),
+            # The version of a period's statistics (count and newest change of the requests filed or
+            # resolved in it, reports.selectors.statistics): read from the index alone.
+            models.Index(fields=["contract", "created_at", "updated_at"], name="ticket_filed_ver_idx"),
+            models.Index(fields=["contract", "resolved_at", "updated_at"], name="ticket_resolved_ver_idx"),
         ]
         constraints = [
             models.CheckConstraint(

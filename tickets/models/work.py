@@ -186,6 +186,8 @@ class TimeEntry(models.Model):
                 condition=Q(minutes__gte=1) & Q(minutes__lte=24 * 60), name="time_entry_minutes_range"
             )
         ]
+        # The version of a period's statistics (count and last id of the entries dated in it).
+        indexes = [models.Index(fields=["work_date", "id"], name="timeentry_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.engineer_id} {self.work_date} {self.minutes}"

@@ -91,8 +91,10 @@ def _mark_first_response(ticket: Ticket, actor) -> None:
     if ticket.first_response_at is not None:
         return
     now = clock.now()
-    if Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(first_response_at=now):
-        ticket.first_response_at = now
+    if Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(
+        first_response_at=now, updated_at=now
+    ):
+        ticket.first_response_at = ticket.updated_at = now
         _log(
             "respond",
             actor=actor,

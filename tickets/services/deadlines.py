@@ -68,8 +68,15 @@ def recompute_pending_deadlines() -> int:
         calendars[ticket.contract_id] = calendar
         compute_deadlines(ticket, calendar=calendar)
         if ticket.due_pending_year is None:
+            ticket.updated_at = clock.now()  # the statistics' version sees the new deadlines
             ticket.save(
-                update_fields=["respond_due_at", "resolve_due_at", "resolve_warn_at", "due_pending_year"]
+                update_fields=[
+                    "respond_due_at",
+                    "resolve_due_at",
+                    "resolve_warn_at",
+                    "due_pending_year",
+                    "updated_at",
+                ]
             )
             log_action(
                 "ticket.deadlines",

@@ -186,12 +186,18 @@ def ticket_priority_change(
     if before == priority:
         raise ServiceError({"priority": [f"请求 {locked.number} 已是该优先级。"]})
     old_due = locked.resolve_due_at
-    locked.priority = priority
+    locked.priority, locked.updated_at = priority, clock.now()
     compute_deadlines(locked, calendar=calendar)
-    locked.save(
-        update_fields=["priority", "respond_due_at", "resolve_due_at", "resolve_warn_at", "due_pending_year"]
+    changed = (
+        "priority",
+        "respond_due_at",
+        "resolve_due_at",
+        "resolve_warn_at",
+        "due_pending_year",
+        "updated_at",
     )
-    for name in ("priority", "respond_due_at", "resolve_due_at", "resolve_warn_at", "due_pending_year"):
+    locked.save(update_fields=changed)
+    for name in changed:
         setattr(ticket, name, getattr(locked, name))
     _log(
         "priority",
