@@ -3,8 +3,15 @@ from decimal import Decimal
 from django import template
 
 from common.money import cny_uppercase, format_cny
+from common.navigation import nav_html
 
 register = template.Library()
+
+
+@register.simple_tag
+def main_nav(entries, current):
+    """The menu's entries (``common.navigation.nav_html``)."""
+    return nav_html(entries, current or "")
 
 
 @register.filter
