@@ -18,7 +18,7 @@ from common import clock
 from common.audit import log_action
 from common.models import Notification
 from contracts.calendar import get_calendar
-from rosters import services
+from rosters import services, versions
 from rosters.models import (
     Attendance,
     AttendanceSource,
@@ -121,6 +121,7 @@ def _bulk_attendance(
         ):
             rows[key] = _row(contract, person_id, day, rng, checkout=True, hours=(9, 16))
     Attendance.objects.bulk_create(rows.values(), batch_size=500)
+    versions.bump_people({pid for pid, _day in rows}, [contract.pk])  # bulk_create sends no signal
     return list(rows.values())
 
 

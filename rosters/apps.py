@@ -55,6 +55,9 @@ class RostersConfig(AppConfig):
     name = "rosters"
     verbose_name = _("驻场人员")
 
+    def ready(self) -> None:
+        from . import versions  # noqa: F401  (the attendance inputs' receivers)
+
     role_permissions = {"engineer": ENGINEER_PERMS, "pm": PM_PERMS, "bureau_admin": BUREAU_ADMIN_PERMS}
 
     nav_items = [

@@ -709,6 +709,11 @@ def seed() -> dict:
                 seeder.on_site([d for d in days if d < clock.local(until).date()])
             counts = seeder.save()
             counts["reports.WeeklyReport"] = seeder.weekly_reports(days)
+            from rosters import versions
+
+            versions.bump_people(  # bulk_create sends no signal: cached attendance reports are stale
+                User.objects.values_list("pk", flat=True), Contract.objects.values_list("pk", flat=True)
+            )
             log_action(
                 "bench.bulk_load",
                 actor=users["pm"],

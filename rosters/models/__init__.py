@@ -20,6 +20,7 @@ from .changes import OPEN_CHANGE_STATUSES, ChangeKind, ChangeStatus, HandoverIte
 from .duty import DutyAssignment, DutyList, DutyStatus
 from .meetings import ActionItem, WeeklyMeeting
 from .keydays import KeyDay, KeyDaySource
+from .inputs import AttendanceInputs
 # isort: on
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ActionItem",
     "Attendance",
     "AttendanceCorrection",
+    "AttendanceInputs",
     "AttendanceSource",
     "ChangeKind",
     "ChangeStatus",

@@ -15,6 +15,7 @@ from common.notifications import notify
 from contracts.calendar import get_calendar
 from contracts.models import Contract
 
+from .. import versions
 from ..models import (
     LeaveRequest,
     RequestStatus,
@@ -164,6 +165,7 @@ def leave_decide(
     if not claimed:
         current = LeaveRequest.objects.get(pk=leave.pk)
         raise ConcurrentChange(f"该请假已被处理（当前状态：{current.get_status_display()}），请刷新后查看。")
+    versions.bump_people([leave.person_id], [leave.contract_id])  # update() sends no signal
     before = snapshot(leave)
     leave.refresh_from_db()
     log_action(
@@ -200,6 +202,7 @@ def leave_cancel(*, leave: LeaveRequest, actor: User) -> LeaveRequest:
     if not claimed:
         current = LeaveRequest.objects.get(pk=leave.pk)
         raise TransitionNotAllowed(f"该请假已{current.get_status_display()}，不能撤回。")
+    versions.bump_people([leave.person_id], [leave.contract_id])  # update() sends no signal
     leave.refresh_from_db()
     log_action("leave.cancel", actor=actor, obj=leave, changes={"status": ["pending", "cancelled"]})
     return leave
