@@ -16,6 +16,10 @@ NOT_DATA = frozenset(
         "axes.accesslog",
         "axes.accessfailurelog",
         "otp_totp.totpdevice",  # django-otp counts wrong codes on the device (throttling)
+        # Derived, not data: a fresh token whenever an attendance input is saved (rosters/versions.py),
+        # even a save that changes nothing; a cache of a period's statistics (reports/selectors).
+        "rosters.attendanceinputs",
+        "reports.storedstatistics",
     }
 )
 
