@@ -1,4 +1,4 @@
-"""The roles of SPEC §1 and the permissions each one holds.
+"""The roles of RULES §1 and the permissions each one holds.
 
 Roles are Django groups. This module is the single place that says which permissions a role has;
 ``sync_role_groups`` (run after every migrate) makes the groups match it.
@@ -32,7 +32,7 @@ THREE_ADMINS = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
 TWO_FACTOR_ROLES = {Role.BUREAU_ADMIN, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
 # Roles a person logs in with (the system account reads the API only).
 LOGIN_ROLES = frozenset(set(Role) - {Role.SYSTEM})
-# Roles that read every request and sign-off form of the bureau (SPEC §1: all requests).
+# Roles that read every request and sign-off form of the bureau (RULES §1: all requests).
 BUREAU_WIDE_READERS = frozenset({Role.BUREAU_ADMIN, Role.PM, Role.SYSTEM})
 
 # Permission strings are "app_label.codename". Each app declares the permissions its roles hold

@@ -1,4 +1,4 @@
-"""The contract and its terms (SPEC §2), and the working-day calendar's overrides (SPEC §3)."""
+"""The contract and its terms (RULES §2), and the working-day calendar's overrides (RULES §3)."""
 
 import datetime as dt
 from decimal import Decimal

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 HUNDRED = Decimal("100")
 
-# The five parts of the score (SPEC §6), in order: key and label. Declared here once; the weights
+# The five parts of the score (RULES §6), in order: key and label. Declared here once; the weights
 # (``Contract.weight_<key>``), the performance rules, forms and the API schema read it.
 SCORE_PARTS = [
     ("data_maintenance", _("日常数据维护")),

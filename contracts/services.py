@@ -51,7 +51,7 @@ def contract_terms_snapshot(contract: Contract) -> dict:
 
 def check_payment_terms(contract: Contract) -> None:
     """The advance may not exceed what the lowest tier earns: else the final would have to be negative
-    and advance + final = total × tier could not hold (SPEC §7, issue 11)."""
+    and advance + final = total × tier could not hold (RULES §7, issue 11)."""
     lowest = min((t.pay_ratio for t in contract.tiers.all()), default=None)
     if lowest is not None and contract.advance_ratio > lowest:
         raise ServiceError(

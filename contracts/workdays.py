@@ -1,4 +1,4 @@
-"""Chinese working days and working hours (SPEC §3) — pure rules, no ORM.
+"""Chinese working days and working hours (RULES §3) — pure rules, no ORM.
 
 ``WorkCalendar`` answers every calendar question of the contract from two sources: the
 ``chinese_calendar`` package (years it publishes) and overrides loaded by the bureau admin, which
@@ -168,7 +168,7 @@ class WorkCalendar:
         return self.day(day).is_workday
 
     def workday_after(self, day: dt.date, n: int = 1) -> dt.date:
-        """The n-th working day strictly after ``day``, whatever ``day`` is (SPEC §3)."""
+        """The n-th working day strictly after ``day``, whatever ``day`` is (RULES §3)."""
         if n < 1:
             raise ValueError("n must be at least 1")
         current = day
@@ -349,7 +349,7 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 
 def add_months_clamped(day: dt.date, months: int = 1) -> dt.date:
-    """The same day ``months`` calendar months later, clamped to the month's end (SPEC §3)."""
+    """The same day ``months`` calendar months later, clamped to the month's end (RULES §3)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     last = _calendar.monthrange(year, month)[1]

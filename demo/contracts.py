@@ -1,4 +1,4 @@
-"""The 2023 contract as signed (SPEC §2), and the current contract in progress."""
+"""The 2023 contract as signed (RULES §2), and the current contract in progress."""
 
 import datetime as dt
 from decimal import Decimal

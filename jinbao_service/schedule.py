@@ -1,4 +1,4 @@
-"""All periodic jobs of the contract, in one place (SPEC §8). Times are Asia/Shanghai; each job checks
+"""All periodic jobs of the contract, in one place (RULES §8). Times are Asia/Shanghai; each job checks
 the working-day calendar itself. Editable at run time in the admin (django-celery-beat)."""
 
 from django.utils.translation import gettext_lazy as _

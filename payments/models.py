@@ -1,4 +1,4 @@
-"""Payments of SPEC §7: the advance and the final payment as recorded by finance, and the printable
+"""Payments of RULES §7: the advance and the final payment as recorded by finance, and the printable
 payment notice (a frozen snapshot). (API tokens live in the ``api`` app.)
 
 What is due, when, and what has accrued is computed (``payments.selectors.settlement``) from the

@@ -1,4 +1,4 @@
-"""The payment rules of SPEC §7 and the contract's 第四条 / 第八条 as pure functions (no ORM).
+"""The payment rules of RULES §7 and the contract's 第四条 / 第八条 as pure functions (no ORM).
 
 - Advance: ``advance_ratio`` % of the total, due ``advance_due_workdays`` working days after signing.
 - Final: total × tier − the advance instalment (whether or not it has been paid: what is still owed of
@@ -6,7 +6,7 @@
   days after the period ends. So advance + final = total × tier at every moment (issue 11).
 - Late fee: ``late_fee_per_mille`` ‰ of the contract total for each full ``late_fee_period_days`` days
   late (the contract: 每逾期十日 … 合同总金额 1‰), counted until the instalment is paid in full. One
-  period's fee is rounded to the fen, then multiplied by the number of full periods (SPEC §7).
+  period's fee is rounded to the fen, then multiplied by the number of full periods (RULES §7).
 - Two months late (``termination_months`` calendar months, "the same day N months later, clamped to the
   month's end"): the vendor may terminate and ``termination_penalty_ratio`` % of the total is due.
 All numbers come from the contract; the due dates from the working-day calendar (the caller's job).
@@ -34,7 +34,7 @@ def earned_amount(total: Decimal, pay_ratio: Decimal) -> Decimal:
 
 
 def final_amount(total: Decimal, pay_ratio: Decimal, advance: Decimal) -> Decimal:
-    """total × tier − the advance instalment (its amount, paid or not: SPEC §7 as corrected).
+    """total × tier − the advance instalment (its amount, paid or not: RULES §7 as corrected).
 
     Never below zero; the contract settings refuse an advance ratio above the lowest tier's pay ratio
     (``contracts.services.check_payment_terms``), so advance + final = total × tier always holds."""

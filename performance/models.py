@@ -1,4 +1,4 @@
-"""The five-part score's adjustments and locks, and the department heads' satisfaction survey (SPEC §6).
+"""The five-part score's adjustments and locks, and the department heads' satisfaction survey (RULES §6).
 
 The score itself is not stored while it is provisional: it is computed from live data
 (``performance.selectors``). Locking stores a snapshot (``ScoreLock.snapshot``) that later data changes
@@ -194,7 +194,7 @@ class SurveyAnswer(models.Model):
     level = models.CharField(_("满意程度"), max_length=20, choices=SatisfactionLevel.choices)
     comment = models.TextField(_("意见与建议"), blank=True)
     answered_at = models.DateTimeField(_("答复时间"), default=clock.now)
-    # Answered after the survey's deadline: accepted and counted (SPEC §6), marked for the record. Set
+    # Answered after the survey's deadline: accepted and counted (RULES §6), marked for the record. Set
     # on answering, or when the deadline becomes known (its year's calendar loaded) — issue 11.
     late = models.BooleanField(_("逾期答复"), default=False)
 

@@ -1,4 +1,4 @@
-"""The five-part score of SPEC §6 as pure functions (no ORM).
+"""The five-part score of RULES §6 as pure functions (no ORM).
 
 Part score = weight × share, where share = cases for / cases counted. A part with no counted case
 scores full marks and says "no cases". Total = sum of the part scores, rounded half-up to 2 decimals.

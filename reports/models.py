@@ -1,4 +1,4 @@
-"""The weekly report of the 软件服务质量评估例会 (SPEC §5, §8).
+"""The weekly report of the 软件服务质量评估例会 (RULES §5, §8).
 
 A report belongs to one ISO week of one contract. Its figures are drafted from the portal's data
 (``reports.selectors.weekly_figures``) and stored on the row; the PM writes the summary, next week's

@@ -1,4 +1,4 @@
-"""The weekly report draft (SPEC §8): on the last working day of each ISO week, from 15:00, the week's
+"""The weekly report draft (RULES §8): on the last working day of each ISO week, from 15:00, the week's
 report is drafted from the portal's data and the PM is told. A week with no working day (a holiday
 week) gets no report; a missed run is caught up by the next run of the same week."""
 

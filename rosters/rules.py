@@ -1,4 +1,4 @@
-"""The rules of SPEC §5 as pure functions (no ORM): attendance rate, staffing rule, PM months, the
+"""The rules of RULES §5 as pure functions (no ORM): attendance rate, staffing rule, PM months, the
 staff-change notice period, holiday-duty deadlines and key days.
 
 Attendance rate = attended person-days / scheduled person-days, where *scheduled* = working days on
@@ -351,7 +351,7 @@ class KeyDayReason:
 
 
 def holiday_key_days(calendar: WorkCalendar, periods: Iterable[HolidayPeriod]) -> list[KeyDayReason]:
-    """The first working day after each holiday (SPEC §5: it needs full attendance)."""
+    """The first working day after each holiday (RULES §5: it needs full attendance)."""
     return [
         KeyDayReason(
             calendar.workday_after(p.end), gettext("%(name)s后第一个工作日") % {"name": p.name}, "holiday"

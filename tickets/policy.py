@@ -1,4 +1,4 @@
-"""Who may do what to a request, in which state (SPEC §1, §4). No writes here.
+"""Who may do what to a request, in which state (RULES §1, §4). No writes here.
 
 Services refuse with these answers (and a message saying why); templates use ``actions_for`` to
 show only the buttons that would work. Role permissions (``tickets.confirm_ticket`` …) are checked
@@ -45,7 +45,7 @@ NOTHING = Q(pk__in=[])
 
 
 def visible_q(user) -> Q:
-    """Which requests the user may see (SPEC §1), as a ``Q`` on ``Ticket``: the one visibility rule.
+    """Which requests the user may see (RULES §1), as a ``Q`` on ``Ticket``: the one visibility rule.
 
     Bureau staff and heads: their department's; the bureau admin, the PM and the bureau's system
     account: all; engineers: those assigned to them and the confirmed unassigned pool they may claim;
@@ -257,7 +257,7 @@ def actions_for(user, ticket: Ticket) -> dict[str, bool]:
 
 
 def resolve_blockers(ticket: Ticket) -> list[str]:
-    """What still stands between the request and its resolution (the gates of SPEC §4)."""
+    """What still stands between the request and its resolution (the gates of RULES §4)."""
     blockers = []
     if ticket.kind == Kind.BATCH:
         done = set(ticket.batch_steps.values_list("step", flat=True))

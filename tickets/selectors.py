@@ -1,4 +1,4 @@
-"""Reads on service requests. Every queryset here is scoped to what the user may see (SPEC §1):
+"""Reads on service requests. Every queryset here is scoped to what the user may see (RULES §1):
 bureau staff and heads their department's, engineers the requests assigned to them plus the
 confirmed unassigned pool they may claim, the PM and bureau admin all; other roles nothing.
 

@@ -6,7 +6,7 @@ from . import deadlines, services
 
 
 def signoff_overdue() -> str:
-    """Each sign-off form past its due date is flagged to its department once (SPEC §8)."""
+    """Each sign-off form past its due date is flagged to its department once (RULES §8)."""
     return f"{services.signoff_remind_late()} late sign-off forms reminded"
 
 

@@ -1,4 +1,4 @@
-"""Reads of the performance app: the five-part score (SPEC §6) as cards computed from the evidence,
+"""Reads of the performance app: the five-part score (RULES §6) as cards computed from the evidence,
 adjusted and locked; its cases, periods and history; the satisfaction surveys; the home panels.
 
 Modules: ``evidence`` (part labels and the evidence a card is computed from), ``cards`` (score cards,

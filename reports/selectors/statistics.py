@@ -171,46 +171,9 @@ def _counts(contract: Contract, start: dt.date, end: dt.date, *, trend: bool) ->
     """The period's counts, JSON-ready (ids and keys, no names): two grouped queries over its requests
     (filed; resolved) and one over its time entries and work logs each."""
     lo, hi = clock.aware(start), _end_of(end)
-    tz = clock.local(clock.now()).tzinfo
-    filed = (
-        Ticket.objects.filter(contract=contract, created_at__gte=lo, created_at__lt=hi)
-        .annotate(m=ExtractMonth("created_at", tzinfo=tz))
-        .values("kind", "priority", "scope_id", "department_id", "m")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    resolved = (
-        Ticket.objects.filter(contract=contract, resolved_at__gte=lo, resolved_at__lt=hi)
-        .annotate(m=ExtractMonth("resolved_at", tzinfo=tz))
-        .values("kind", "assignee_id", "m")
-        .annotate(
-            n=Count("id"),
-            on_time=Count("id", filter=Q(resolve_due_at__isnull=False, resolved_at__lte=F("resolve_due_at"))),
-            responded=Count("id", filter=Q(first_response_at__isnull=False)),
-            responded_on_time=Count(
-                "id", filter=Q(respond_due_at__isnull=False, first_response_at__lte=F("respond_due_at"))
-            ),
-        )
-        .order_by()
-    )
-    by: dict[str, dict] = {key: defaultdict(int) for key in ("kind", "priority", "scope", "department")}
     months = [[0, 0] for _m in range(12)]
-    opened = 0
-    for row in filed:
-        opened += row["n"]
-        for key, field in (("kind", "kind"), ("priority", "priority"), ("scope", "scope_id")):
-            by[key][row[field]] += row["n"]
-        by["department"][row["department_id"]] += row["n"]
-        months[row["m"] - 1][0] += row["n"]
-    sla: dict[str, list[int]] = {}
-    resolved_by: dict[int, int] = defaultdict(int)
-    for row in resolved:
-        totals = sla.setdefault(row["kind"], [0, 0, 0, 0])
-        for i, field in enumerate(("n", "on_time", "responded", "responded_on_time")):
-            totals[i] += row[field]
-        if row["assignee_id"] is not None:
-            resolved_by[row["assignee_id"]] += row["n"]
-        months[row["m"] - 1][1] += row["n"]
+    opened, by = _filed_counts(contract, lo, hi, months)
+    sla, resolved_by = _resolved_counts(contract, lo, hi, months)
     minutes_by = dict(
         TimeEntry.objects.filter(ticket__contract=contract, work_date__gte=start, work_date__lte=end)
         .values("engineer_id")
@@ -237,6 +200,62 @@ def _counts(contract: Contract, start: dt.date, end: dt.date, *, trend: bool) ->
         "minutes_by": sorted([k, m or 0] for k, m in minutes_by.items()),
         "log_hours_by": sorted([k, _hours(h)] for k, h in hours_by.items()),
     }
+
+
+def _filed_counts(
+    contract: Contract, lo: dt.datetime, hi: dt.datetime, months: list[list[int]]
+) -> tuple[int, dict[str, dict]]:
+    """Requests filed in [lo, hi): the total and the counts by kind, priority, scope and department (one
+    grouped query); each month's count is added to ``months[m][0]``."""
+    tz = clock.local(clock.now()).tzinfo
+    filed = (
+        Ticket.objects.filter(contract=contract, created_at__gte=lo, created_at__lt=hi)
+        .annotate(m=ExtractMonth("created_at", tzinfo=tz))
+        .values("kind", "priority", "scope_id", "department_id", "m")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by: dict[str, dict] = {key: defaultdict(int) for key in ("kind", "priority", "scope", "department")}
+    opened = 0
+    for row in filed:
+        opened += row["n"]
+        for key, field in (("kind", "kind"), ("priority", "priority"), ("scope", "scope_id")):
+            by[key][row[field]] += row["n"]
+        by["department"][row["department_id"]] += row["n"]
+        months[row["m"] - 1][0] += row["n"]
+    return opened, by
+
+
+def _resolved_counts(
+    contract: Contract, lo: dt.datetime, hi: dt.datetime, months: list[list[int]]
+) -> tuple[dict[str, list[int]], dict[int, int]]:
+    """Requests resolved in [lo, hi): per kind [resolved, on time, responded, responded on time] and per
+    assignee how many (one grouped query); each month's count is added to ``months[m][1]``."""
+    tz = clock.local(clock.now()).tzinfo
+    resolved = (
+        Ticket.objects.filter(contract=contract, resolved_at__gte=lo, resolved_at__lt=hi)
+        .annotate(m=ExtractMonth("resolved_at", tzinfo=tz))
+        .values("kind", "assignee_id", "m")
+        .annotate(
+            n=Count("id"),
+            on_time=Count("id", filter=Q(resolve_due_at__isnull=False, resolved_at__lte=F("resolve_due_at"))),
+            responded=Count("id", filter=Q(first_response_at__isnull=False)),
+            responded_on_time=Count(
+                "id", filter=Q(respond_due_at__isnull=False, first_response_at__lte=F("respond_due_at"))
+            ),
+        )
+        .order_by()
+    )
+    sla: dict[str, list[int]] = {}
+    resolved_by: dict[int, int] = defaultdict(int)
+    for row in resolved:
+        totals = sla.setdefault(row["kind"], [0, 0, 0, 0])
+        for i, field in enumerate(("n", "on_time", "responded", "responded_on_time")):
+            totals[i] += row[field]
+        if row["assignee_id"] is not None:
+            resolved_by[row["assignee_id"]] += row["n"]
+        months[row["m"] - 1][1] += row["n"]
+    return sla, resolved_by
 
 
 def _sla_rows(sla: dict[str, list[int]]) -> list[dict]:

@@ -1,4 +1,4 @@
-"""On-site staff of a contract (SPEC §5): the roster, attendance, leave, corrections, daily work logs,
+"""On-site staff of a contract (RULES §5): the roster, attendance, leave, corrections, daily work logs,
 staff changes with their handover, holiday duty lists, weekly quality meetings and key days.
 
 Writes go through ``rosters.services``; reads through ``rosters.selectors``; the rules themselves

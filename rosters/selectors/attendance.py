@@ -1,4 +1,4 @@
-"""The attendance rate of SPEC §5 per person, per month and per contract, with the days behind it.
+"""The attendance rate of RULES §5 per person, per month and per contract, with the days behind it.
 
 Kept across requests (issue 14): the report's days, positions and people's ids are stored in Django's
 cache under (contract, its inputs' token, start, end, through, positions, person, the calendar's

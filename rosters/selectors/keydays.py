@@ -33,7 +33,7 @@ def _holiday_reasons(calendar: WorkCalendar, start: dt.date, end: dt.date):
 
 
 def _deployments(contract: Contract, start: dt.date, end: dt.date):
-    """Deployed upgrades that may make a key day in [start, end] (SPEC §5: 软件升级后第一天上班), as
+    """Deployed upgrades that may make a key day in [start, end] (RULES §5: 软件升级后第一天上班), as
     values — a busy year has hundreds. Their window starts from 10 days before ``start`` (Shanghai
     days, as a range of moments: no conversion per row, no ordering)."""
     return UpgradeStep.objects.filter(

@@ -1,7 +1,7 @@
 """The reminders of the rosters' scheduled jobs (the tasks in ``rosters/tasks.py`` call these, declared in
 jinbao_service/schedule.py): safe to run twice.
 
-``rosters.staff_change_deadlines`` (daily 08:40), for every open staff change (SPEC §5):
+``rosters.staff_change_deadlines`` (daily 08:40), for every open staff change (RULES §5):
 
 - awaiting approval (待甲方审批): the bureau admin is reminded once when the application has waited
   ``APPROVAL_WAIT_WORKDAYS`` working days, or earlier if the effective date is already within

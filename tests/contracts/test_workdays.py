@@ -1,4 +1,4 @@
-"""The working-day calendar against real State Council notices (SPEC §3)."""
+"""The working-day calendar against real State Council notices (RULES §3)."""
 
 import datetime as dt
 

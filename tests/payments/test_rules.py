@@ -1,4 +1,4 @@
-"""The payment rules of SPEC §7 (pure): the final amount for every tier, late fees at their boundaries,
+"""The payment rules of RULES §7 (pure): the final amount for every tier, late fees at their boundaries,
 the two-month termination mark, and amounts in 大写 as the contract prints them."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The pure rules of the score (SPEC §6): part scores, the total, periods, each part's case rule, tiers."""
+"""The pure rules of the score (RULES §6): part scores, the total, periods, each part's case rule, tiers."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Each part of the score computed from hand-made data, adjustments, and the lock (SPEC §6)."""
+"""Each part of the score computed from hand-made data, adjustments, and the lock (RULES §6)."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Issue 11, item 6: an answer after the survey's deadline is accepted, counted by the score as SPEC §6
+"""Issue 11, item 6: an answer after the survey's deadline is accepted, counted by the score as RULES §6
 says, and marked late on the answer and in the results (for the record). Failed before the fix: the
 answer was accepted silently."""
 
@@ -36,7 +36,7 @@ def test_an_answer_after_the_deadline_is_accepted_and_marked_late(world, login):
         late = services.survey_answer(survey=survey, respondent=world.dept_head, level="very_satisfied")
     assert (on_time.late, late.late) == (False, True)
     assert AuditEntry.objects.filter(action="survey.answer").order_by("id").last().changes["late"] is True
-    # the score still counts it (SPEC §6: share of the answers)
+    # the score still counts it (RULES §6: share of the answers)
     with clock.frozen_at(at(2023, 4, 18, 10)):
         card = selectors.final_score(world.contract)
     assert card.part("satisfaction").result.counted == 2

@@ -1,4 +1,4 @@
-"""The pure rules of SPEC §5: attendance rate, staffing rule, PM months, notice period, duty deadlines."""
+"""The pure rules of RULES §5: attendance rate, staffing rule, PM months, notice period, duty deadlines."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The lifecycle of SPEC §4 through the services: every transition for every role, the gates, the
+"""The lifecycle of RULES §4 through the services: every transition for every role, the gates, the
 clocks, rework, sign-off, and two people acting at once."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Service requests (SPEC §4): the request, its work, its gates, and the sign-off form.
+"""Service requests (RULES §4): the request, its work, its gates, and the sign-off form.
 
 What later apps read, stored as fields so they never recompute history:
 - ``confirmed_at`` starts both SLA clocks; ``respond_due_at`` / ``resolve_due_at`` are the deadlines

@@ -1,4 +1,4 @@
-"""The request itself: its kinds, statuses, fields and queryset (SPEC §4)."""
+"""The request itself: its kinds, statuses, fields and queryset (RULES §4)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Kind(models.TextChoices):
     UPGRADE = "upgrade", _("升级需求")
 
 
-# Kinds counted in the performance score's data-maintenance part (SPEC §6).
+# Kinds counted in the performance score's data-maintenance part (RULES §6).
 DATA_MAINTENANCE_KINDS = frozenset({Kind.DATA, Kind.BATCH})
 
 

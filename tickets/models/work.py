@@ -48,7 +48,7 @@ class BatchStepKind(models.TextChoices):
 
 
 class BatchStep(models.Model):
-    """One of the four safeguards of a batch job, each with who, when and evidence (SPEC §4)."""
+    """One of the four safeguards of a batch job, each with who, when and evidence (RULES §4)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="batch_steps")
     step = models.CharField(_("步骤"), max_length=10, choices=BatchStepKind.choices)
@@ -91,7 +91,7 @@ UPGRADE_STAGE_ORDER = list(UpgradeStage.values)
 
 
 class UpgradeStep(models.Model):
-    """One stage of an upgrade requirement, in the order of SPEC §4."""
+    """One stage of an upgrade requirement, in the order of RULES §4."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="upgrade_steps")
     stage = models.CharField(_("阶段"), max_length=12, choices=UpgradeStage.choices)

@@ -187,7 +187,7 @@ def upgrade_step_record(
     document=None,
     window_start: dt.datetime | None = None,
 ) -> UpgradeStep:
-    """Record the next stage of an upgrade requirement, in order (SPEC §4)."""
+    """Record the next stage of an upgrade requirement, in order (RULES §4)."""
     if stage not in UpgradeStage.values:
         raise ServiceError({"stage": ["未知的升级阶段。"]})
     require(
