@@ -72,37 +72,21 @@ class TicketsConfig(AppConfig):
         },
     }
 
+    # One panel per role, the same template; each role's counts come from its own selector.
     home_panels = [
         HomePanel(
-            roles=frozenset({"staff"}),
+            roles=frozenset({role}),
             template="tickets/home/panel.html",
-            context="tickets.selectors.home_staff",
+            context=f"tickets.selectors.home_{selector}",
             order=10,
-        ),
-        HomePanel(
-            roles=frozenset({"dept_head"}),
-            template="tickets/home/panel.html",
-            context="tickets.selectors.home_head",
-            order=10,
-        ),
-        HomePanel(
-            roles=frozenset({"engineer"}),
-            template="tickets/home/panel.html",
-            context="tickets.selectors.home_engineer",
-            order=10,
-        ),
-        HomePanel(
-            roles=frozenset({"pm"}),
-            template="tickets/home/panel.html",
-            context="tickets.selectors.home_pm",
-            order=10,
-        ),
-        HomePanel(
-            roles=frozenset({"bureau_admin"}),
-            template="tickets/home/panel.html",
-            context="tickets.selectors.home_bureau_admin",
-            order=10,
-        ),
+        )
+        for role, selector in (
+            ("staff", "staff"),
+            ("dept_head", "head"),
+            ("engineer", "engineer"),
+            ("pm", "pm"),
+            ("bureau_admin", "bureau_admin"),
+        )
     ]
 
     # Periodic jobs of this app (task name → seconds or crontab kwargs), see jinbao_service.schedule.
