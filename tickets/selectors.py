@@ -24,6 +24,7 @@ from . import policy, rules
 from .models import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
+    QUEUE_STATUSES,
     UPGRADE_STAGE_ORDER,
     Attachment,
     BatchStepKind,
@@ -294,7 +295,12 @@ def _panel(
     if queue_counted_by and not any(counts[key] for key in queue_counted_by):
         queue = []
     else:
-        queue = list(base.filter(queue_filter).order_by("resolve_due_at", "created_at")[:8])
+        # Every queue is within QUEUE_STATUSES; saying so lets PostgreSQL use its partial index.
+        queue = list(
+            base.filter(status__in=QUEUE_STATUSES)
+            .filter(queue_filter)
+            .order_by("resolve_due_at", "created_at")[:8]
+        )
     context = {
         "title": title,
         "queue_title": queue_title,
