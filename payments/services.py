@@ -8,16 +8,22 @@ import uuid
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
+from accounts.roles import Role
 from common import clock
 from common.audit import log_action, snapshot
 from common.errors import ConcurrentChange, ServiceError, TransitionNotAllowed
 from common.money import cny_uppercase, format_cny, quantize
+from contracts.calendar import get_calendar
 from contracts.models import Contract
+from contracts.workdays import CalendarNotLoaded
+from jobs.runner import people, remind_once
 
 from . import selectors
 from .models import Payment, PaymentKind, PaymentNotice, normalize_reference
 
+REMINDER_JOB = "payments.payment_reminders"
 PAYMENT_FIELDS = ["kind", "paid_on", "amount", "reference", "invoice_received", "invoice_number", "note"]
 
 
@@ -352,3 +358,75 @@ def notice_issue(*, contract: Contract, kind: str, actor) -> PaymentNotice:
         changes={"kind": kind, "amount": notice.snapshot["outstanding"], "due_on": notice.snapshot["due_on"]},
     )
     return notice
+
+
+# --- reminders (the daily job payments.payment_reminders) ---------------------------------------------
+
+
+def _remind_instalment(contract: Contract, item, calendar, today: dt.date, recipients: dict) -> int:
+    """The reminders one unpaid instalment with a known due date calls for today (each sent once)."""
+    key = f"contract-{contract.pk}:{item.kind}:{item.due_on}"
+    amount = format_cny(item.outstanding) if item.outstanding is not None else "待定"
+    subject = f"{contract.number} {item.label}"
+    common = {"job": REMINDER_JOB, "url": recipients["url"], "subject": subject}
+    try:
+        start = calendar.workday_before(item.due_on, contract.payment_reminder_workdays)
+    except CalendarNotLoaded:
+        start = item.due_on
+    sent = 0
+    if start <= today <= item.due_on:
+        sent += remind_once(
+            key=f"due:{key}",
+            recipients=recipients["finance"],
+            title=f"{subject}将于 {item.due_on:%Y-%m-%d} 到期：应付 {amount}",
+            body=f"{item.basis}。" + ("尾款按暂定得分估算，最终得分锁定后确定。" if item.provisional else ""),
+            due_on=item.due_on,
+            **common,
+        )
+    if today > item.due_on:
+        sent += remind_once(
+            key=f"overdue:{key}",
+            recipients=recipients["finance_and_admin"],
+            title=f"{subject}已逾期：应付日 {item.due_on:%Y-%m-%d}，未付 {amount}",
+            body=f"每逾期 {contract.late_fee_period_days} 日按合同总额 "
+            f"{contract.late_fee_per_mille.normalize():f}‰ 计违约金；"
+            f"逾期满 {contract.termination_months} 个月乙方有权解除合同。",
+            due_on=item.due_on,
+            **common,
+        )
+    if item.termination_right:
+        sent += remind_once(
+            key=f"termination:{key}",
+            recipients=recipients["finance_and_admin"],
+            title=f"{subject}逾期已满 {contract.termination_months} 个月：乙方有权解除合同",
+            body=f"如乙方解除合同，甲方须另付违约金 {format_cny(item.termination_penalty)}；"
+            f"已累计逾期违约金 {format_cny(item.late_fee)}。",
+            due_on=item.termination_from,
+            **common,
+        )
+    return sent
+
+
+def reminders_send(*, today: dt.date) -> str:
+    """The payment reminders ``today`` calls for, each sent once (the job ``payments.payment_reminders``,
+    described in payments/tasks.py): returns the job's summary."""
+    recipients = {
+        "finance": people(Role.FINANCE),
+        "finance_and_admin": people(Role.FINANCE, Role.BUREAU_ADMIN),
+        "url": reverse("payments:dashboard"),
+    }
+    sent = pending = 0
+    for contract in Contract.objects.filter(signed_on__lte=today):
+        calendar = get_calendar(contract)
+        state = selectors.settlement(contract, calendar=calendar, today=today)
+        for item in state.instalments:
+            if item.is_paid:
+                continue
+            if item.due_on is None:
+                pending += 1
+                continue
+            sent += _remind_instalment(contract, item, calendar, today, recipients)
+    summary = f"{sent} payment reminders"
+    if pending:
+        summary += f", {pending} due dates pending a calendar year"
+    return summary

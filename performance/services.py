@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.roles import Role
+from accounts.selectors import active_users
 from common import clock, hooks
 from common.audit import log_action
 from common.errors import ConcurrentChange, ServiceError, need_reason
@@ -19,6 +20,7 @@ from common.notifications import notify
 from contracts.calendar import get_calendar
 from contracts.models import Contract
 from contracts.workdays import CalendarNotLoaded, WorkCalendar
+from jobs.runner import remind_once
 
 from . import rules, selectors
 from .models import (
@@ -32,6 +34,9 @@ from .models import (
 from .rules import Period
 
 MIN_REASON = 4
+
+SURVEY_JOB = "performance.satisfaction_survey"
+LOOKBACK_DAYS = 120  # contracts that ended this recently may still have a survey to send or chase
 
 
 def _reason(text: str, what: str) -> str:
@@ -385,3 +390,91 @@ def survey_fill_pending(*, year: int | None = None, actor=None) -> int:
     ):
         filled += survey_fill_due(survey=survey, calendar=calendar)
     return filled
+
+
+# --- the daily survey job (performance.satisfaction_survey) ---------------------------------------------
+
+
+def _send_due_surveys(today: dt.date, calendar) -> tuple[int, list[int]]:
+    sent, pending_years = 0, []
+    contracts = Contract.objects.filter(
+        start_on__lte=today, end_on__gte=today - dt.timedelta(days=LOOKBACK_DAYS)
+    )
+    for contract in contracts:
+        existing = set(Survey.objects.filter(contract=contract).values_list("period_start", "period_end"))
+        for period in rules.survey_periods(contract.start_on, contract.end_on, contract.survey_period):
+            if (period.start, period.end) in existing or period.start > today:
+                continue
+            try:
+                last_workday = calendar.workday_before(period.end + dt.timedelta(days=1))
+            except CalendarNotLoaded as exc:
+                pending_years.append(exc.year)
+                continue
+            if today < last_workday:
+                continue
+            due_on, _pending = survey_due(contract, period, calendar)
+            if due_on is not None and today > due_on:
+                continue  # too late to ask: the bureau admin may still send it by hand
+            try:
+                survey_send(contract=contract, period=period, actor=None, calendar=calendar)
+            except ConcurrentChange:
+                continue  # sent meanwhile by the bureau admin or another worker
+            sent += 1
+    return sent, pending_years
+
+
+def _chase(today: dt.date, calendar) -> tuple[int, int]:
+    reminded = overdue = 0
+    heads = list(selectors.department_heads())
+    admins = list(active_users(Role.BUREAU_ADMIN))
+    for survey in Survey.objects.filter(closed_at__isnull=True).select_related("contract"):
+        if survey.due_on is None:
+            if survey.due_pending_year is not None and calendar.knows_year(survey.due_pending_year):
+                survey_fill_due(survey=survey, calendar=calendar)
+            if survey.due_on is None:
+                continue
+        answered = set(survey.answers.values_list("respondent_id", flat=True))
+        missing = [u for u in heads if u.pk not in answered]
+        if not missing:
+            continue
+        url = reverse("performance:survey_answer", args=[survey.pk])
+        try:
+            chase_from = calendar.workday_before(survey.due_on)
+        except CalendarNotLoaded:
+            chase_from = survey.due_on
+        if chase_from <= today <= survey.due_on:
+            for head in missing:
+                reminded += remind_once(
+                    job=SURVEY_JOB,
+                    key=f"survey-{survey.pk}:head-{head.pk}:{survey.due_on}",
+                    recipients=[head],
+                    title=f"提醒：{survey.title}将于 {survey.due_on:%m 月 %d 日}截止",
+                    body="您尚未答复本期乙方服务满意度调查，请在截止前填写。",
+                    url=url,
+                    subject=f"survey {survey.pk} head {head.pk}",
+                    due_on=survey.due_on,
+                )
+        elif today > survey.due_on:
+            overdue += remind_once(
+                job=SURVEY_JOB,
+                key=f"survey-{survey.pk}:overdue:{survey.due_on}",
+                recipients=admins,
+                title=f"{survey.title}已截止，{len(missing)} 位科室负责人未答复",
+                body="未答复：" + "、".join(f"{u.department}（{u.display_name}）" for u in missing),
+                url=reverse("performance:survey_detail", args=[survey.pk]),
+                subject=f"survey {survey.pk} overdue",
+                due_on=survey.due_on,
+            )
+    return reminded, overdue
+
+
+def surveys_run(*, today: dt.date) -> str:
+    """The satisfaction survey's daily work (the job ``performance.satisfaction_survey``, described in
+    performance/tasks.py): send what is due, chase and report what is late; returns the summary."""
+    calendar = get_calendar()
+    sent, pending_years = _send_due_surveys(today, calendar)
+    reminded, overdue = _chase(today, calendar)
+    summary = f"{sent} surveys sent, {reminded} heads reminded, {overdue} overdue notices"
+    if pending_years:
+        summary += f"; calendar pending for {sorted(set(pending_years))}"
+    return summary

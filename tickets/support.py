@@ -276,9 +276,7 @@ def required_by_state(row: RequiredBy, *, calendar: WorkCalendar, now=None) -> R
     met = ticket.status in DONE_STATUSES and not late
     remind_on = pending = None
     try:
-        remind_on = row.due_on
-        for _ in range(ticket.contract.required_by_remind_workdays):
-            remind_on = calendar.workday_before(remind_on)
+        remind_on = calendar.workday_before(row.due_on, ticket.contract.required_by_remind_workdays)
     except CalendarNotLoaded as exc:
         remind_on, pending = None, exc.year
     return RequiredByState(row=row, late=late, met=met, remind_on=remind_on, pending_year=pending)
