@@ -11,17 +11,23 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from common import clock
 from common.audit import diff, log_action
 from common.errors import ConcurrentChange, ServiceError, TransitionNotAllowed
 from contracts.calendar import get_calendar
 from contracts.models import Contract
+from contracts.workdays import CalendarNotLoaded
+from jobs.runner import calendar_pending, people, remind_once
 
 from .models import ReportStatus, WeeklyReport, build_content
 from .selectors import week_of, weekly_figures
 
+DRAFT_JOB = "reports.weekly_draft"
+DRAFT_FROM = dt.time(15, 0)
 TEXT_FIELDS = ("summary", "next_week_plan", "open_problems")
 
 
@@ -151,3 +157,40 @@ def weekly_publish(*, report: WeeklyReport, actor, version: int | None = None) -
         },
     )
     return locked
+
+
+# --- the weekly draft job (reports.weekly_draft) ----------------------------------------------------------
+
+
+def weekly_drafts_run(*, now: dt.datetime) -> str:
+    """The job ``reports.weekly_draft`` (described in reports/tasks.py): on the last working day of the
+    week from DRAFT_FROM, draft each contract's report and tell the PM once; returns the summary."""
+    now = clock.local(now)
+    today = now.date()
+    drafted = told = 0
+    for contract in Contract.objects.covering(today):
+        calendar = get_calendar(contract)
+        try:
+            last = calendar.last_workday_of_week(today)
+        except CalendarNotLoaded as exc:
+            return calendar_pending(DRAFT_JOB, today, exc)
+        if last is None or today < last or (today == last and now.time() < DRAFT_FROM):
+            continue
+        report, created = weekly_draft(contract=contract, day=today, actor=None)
+        drafted += created
+        if report.is_published:
+            continue
+        told += remind_once(
+            job=DRAFT_JOB,
+            key=f"contract-{contract.pk}:{week_of(today).isoformat()}",
+            recipients=people(Role.PM),
+            title=f"{report.label}周报草稿已生成，请补充小结与计划后发布",
+            body=f"合同 {contract.number}：系统已根据本周数据起草周报"
+            f"（新增 {report.figures.get('requests', {}).get('opened', 0)} 件，"
+            f"解决 {report.figures.get('requests', {}).get('resolved', 0)} 件，"
+            f"超期 {report.figures.get('requests', {}).get('overdue', 0)} 件），供本周例会使用。",
+            url=reverse("reports:weekly_detail", args=[report.pk]),
+            subject=f"weekly {week_of(today).isoformat()}",
+            due_on=last,
+        )
+    return f"{drafted} drafted, {told} reminders"
