@@ -13,11 +13,10 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from common import clock
+from common import clock, markup
 
 from .models import OPEN_STATUSES, Status, Ticket
 
@@ -44,7 +43,7 @@ PRIORITY_CSS = {
 
 def status_badge(ticket):
     css = STATUS_CSS.get(ticket.status, "text-bg-light")
-    return format_html(
+    return markup.html(
         '<span class="badge {}" data-testid="ticket-status">{}</span>', css, ticket.get_status_display()
     )
 
@@ -65,9 +64,9 @@ def due_state(ticket, now=None, which="resolve"):
         late = ticket.is_overdue(now)
         soon = not late and ticket.is_due_soon(now)
     if ticket.confirmed_at is None:
-        return format_html('<span class="text-muted small">{}</span>', _("确认后计时"))
+        return markup.html('<span class="text-muted small">{}</span>', _("确认后计时"))
     if ticket.due_pending_year:
-        return format_html(
+        return markup.html(
             '<span class="badge text-bg-warning" title="{}" data-testid="due-pending">{}</span>',
             _("%(y)s 年工作日历尚未加载，期限待定") % {"y": ticket.due_pending_year},
             _("待定"),
@@ -75,19 +74,19 @@ def due_state(ticket, now=None, which="resolve"):
     if not due:
         return "—"
     css = " text-danger fw-semibold" if late else " text-warning-emphasis fw-semibold" if soon else ""
-    html = format_html(
+    html = markup.html(
         '<span class="text-nowrap{}" data-testid="due">{}</span>',
         css,
         clock.local(due).strftime("%Y-%m-%d %H:%M"),
     )
     if late:
-        html += format_html(' <span class="badge text-bg-danger" data-testid="overdue">{}</span>', _("超期"))
+        html += markup.html(' <span class="badge text-bg-danger" data-testid="overdue">{}</span>', _("超期"))
     elif soon:
-        html += format_html(
+        html += markup.html(
             ' <span class="badge text-bg-warning" data-testid="due-soon">{}</span>', _("即将超期")
         )
     if ticket.status == Status.WAITING:
-        html += format_html(' <span class="badge text-bg-secondary">{}</span>', _("暂停计时"))
+        html += markup.html(' <span class="badge text-bg-secondary">{}</span>', _("暂停计时"))
     return html
 
 
@@ -145,10 +144,10 @@ def _labels() -> dict[str, str]:
 def _required_by(mark: dict | None, late_label: str) -> SafeString | str:
     if not mark:
         return ""
-    return format_html(
+    return markup.html(
         '<div class="text-nowrap" data-testid="required-by-list">{}{}</div>',
         _("甲方要求 %(d)s") % {"d": mark["due_on"].strftime("%Y-%m-%d")},
-        format_html(' <span class="badge text-bg-danger">{}</span>', late_label) if mark["late"] else "",
+        markup.html(' <span class="badge text-bg-danger">{}</span>', late_label) if mark["late"] else "",
     )
 
 
@@ -163,18 +162,18 @@ def list_rows(tickets: Iterable[Ticket], *, now: dt.datetime, selectable: bool) 
         overdue = t.status in OPEN_STATUSES and t.resolve_due_at is not None and t.resolve_due_at < now
         rework = ""
         if t.rework_count:
-            rework = format_html(
+            rework = markup.html(
                 ' <span class="badge text-bg-light border" title="{}">{}×{}</span>',
                 rework_label,
                 rework_word,
                 t.rework_count,
             )
         rows.append(
-            format_html(
+            markup.html(
                 ROW,
                 url=reverse("tickets:detail", args=[t.pk]),
                 overdue="row-overdue" if overdue else "",
-                select=format_html(SELECT, t.pk, select_label, number) if selectable else "",
+                select=markup.html(SELECT, t.pk, select_label, number) if selectable else "",
                 number=number,
                 title=t.title,
                 scope=t.scope,

@@ -13,6 +13,8 @@ from django.forms.boundfield import BoundField
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from common.markup import esc as _esc
+
 register = template.Library()
 
 # The widgets drawn here, by the template Django would render them with (a custom template → crispy).
@@ -28,27 +30,25 @@ _TEMPLATES = {
 
 def _attrs(attrs: dict) -> SafeString:
     """Django's ``attrs.html``: ``True`` as a bare name, ``False`` and ``None`` left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+    return mark_safe(
+        "".join(
+            f" {_esc(name)}" if value is True else f' {_esc(name)}="{_esc(value)}"'
             for name, value in attrs.items()
             if value is not False and value is not None
-        ),
+        )
     )
+
+
+def _option(o: dict) -> str:
+    return f'<option value="{_esc(o["value"])}"{_attrs(o["attrs"])}>{_esc(o["label"])}</option>'
 
 
 def _options(widget: dict) -> SafeString:
     parts = []
     for group, options, _index in widget["optgroups"]:
-        rendered = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((option["value"], _attrs(option["attrs"]), option["label"]) for option in options),
-        )
+        rendered = "".join(map(_option, options))
         if group:
-            rendered = format_html('<optgroup label="{}">{}</optgroup>', group, rendered)
+            rendered = f'<optgroup label="{_esc(group)}">{rendered}</optgroup>'
         parts.append(rendered)
     return mark_safe("".join(parts))
 

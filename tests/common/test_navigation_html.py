@@ -35,3 +35,38 @@ def test_the_page_shows_the_menu_with_the_current_item_active(client, world):
     html = client.get("/tickets/").content.decode()
     assert 'class="dropdown-item active" href="/tickets/" aria-current="page"' in html
     assert 'class="nav-link dropdown-toggle active"' in html
+
+
+@pytest.mark.django_db
+def test_the_menu_reads_the_permissions_once_and_agrees_with_has_perm(world, django_assert_max_num_queries):
+    """``nav_for`` checks each item against the user's permission set (issue 14): the same items as
+    asking ``has_perm`` of every backend, a superuser sees every item, and a user without the
+    permissions (or inactive) sees only the home page."""
+    from accounts.models import User
+    from jinbao_service.navigation import all_items, flat
+
+    for user in [*world.users.values(), *world.outsiders.values()]:
+        user = User.objects.get(pk=user.pk)  # no permissions read yet
+        with django_assert_max_num_queries(1):
+            shown = {item.url_name for item in flat(nav_for(user))}
+        assert shown == {item.url_name for item in all_items() if item.visible_to(user)}, user.role
+    boss = User.objects.get(pk=world.users["pm"].pk)
+    boss.is_superuser = True
+    assert {i.url_name for i in flat(nav_for(boss))} == {i.url_name for i in all_items()}
+    gone = User.objects.get(pk=world.users["pm"].pk)
+    gone.is_active = False
+    assert [i.url_name for i in flat(nav_for(gone))] == ["home"]
+
+
+@pytest.mark.django_db
+def test_a_kept_menu_follows_the_language_and_the_page(world):
+    entries = nav_for(world.users["pm"])
+    with translation.override("zh-hans"):
+        chinese = nav_html(entries, "tickets:list")
+    with translation.override("en"):
+        english = nav_html(entries, "tickets:list")
+        other_page = nav_html(entries, "home")
+    assert "服务请求" in chinese and "服务请求" not in english
+    assert chinese != english and english != other_page
+    with translation.override("zh-hans"):
+        assert nav_html(entries, "tickets:list") is chinese  # kept, not drawn again
