@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from common import clock
 
+from .webhook import mask_url
+
 
 class RobotKind(models.TextChoices):
     WECOM = "wecom", _("企业微信")
@@ -66,7 +68,6 @@ class Robot(models.Model):
 
     @property
     def masked_url(self) -> str:
-        from .webhook import mask_url
 
         return mask_url(self.webhook_url)
 

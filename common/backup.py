@@ -38,6 +38,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import checkpoints
+from .audit import verify_chain
+
 MANIFEST = "manifest.json"
 
 
@@ -160,7 +163,6 @@ def _pack_media(folder: Path, timings: dict) -> dict[str, str]:
 
 
 def backup(target_dir: Path | None = None) -> Path:
-    from . import checkpoints
 
     root = Path(target_dir or settings.BACKUP_DIR)
     folder = root / timezone.localtime().strftime("%Y%m%d-%H%M%S")
@@ -269,8 +271,6 @@ def _unpack_media(folder: Path, media_root: Path) -> None:
 
 def _verify(manifest: dict, report: RestoreReport, media_root: Path, live: Path) -> None:
     """Rows, files and the audit chain as the manifest says they were at backup time."""
-    from . import checkpoints
-    from .audit import verify_chain
 
     counts = row_counts()
     for table, expected in manifest["rows"].items():
@@ -299,7 +299,6 @@ def _verify(manifest: dict, report: RestoreReport, media_root: Path, live: Path)
 
 
 def restore(folder: Path, *, media_root: Path | None = None) -> RestoreReport:
-    from . import checkpoints
 
     folder = Path(folder)
     media_root = Path(media_root or settings.MEDIA_ROOT)

@@ -5,6 +5,7 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 
+from . import clock
 from .models import Notification
 from .outbox import enqueue
 
@@ -75,7 +76,6 @@ def unread_count(user) -> int:
 
 
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
-    from . import clock
 
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:

@@ -23,6 +23,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .audit import log_action
+from .documents import frozen_pdf
 
 # WeasyPrint needs an absolute base URL; a made-up scheme fails, so an https pseudo-host is used.
 BASE_URL = "https://pdf.jinbao.invalid/"
@@ -85,7 +86,6 @@ def pdf_response(
     download = downloadable and bool(request.GET.get("download"))
     if frozen is not None:
         # A frozen document (issue 14): rendered once from ``frozen_content``, then served from storage.
-        from .documents import frozen_pdf
 
         data = frozen_pdf(frozen, frozen_content, lambda: render_pdf(template, context), actor=request.user)
     else:

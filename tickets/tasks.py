@@ -3,6 +3,7 @@
 from jobs.runner import scheduled_task
 
 from . import deadlines, services
+from .templates_service import file_recurring
 
 
 def signoff_overdue() -> str:
@@ -22,8 +23,6 @@ pending_deadlines_task = scheduled_task("tickets.pending_deadlines")(pending_dea
 
 def recurring_requests() -> str:
     """Recurring requests of the bureau admin's templates, each filed once per period (issue 17)."""
-    from .templates_service import file_recurring
-
     counts = file_recurring()
     return "{filed} recurring requests filed, {pending} waiting for a calendar, {failed} refused".format(
         **counts
