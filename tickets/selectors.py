@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import BUREAU_WIDE_READERS, Role
-from accounts.selectors import active_users
+from accounts.selectors import active_users, users_by_id
 from common import clock
 from common.models import AuditEntry
 
@@ -68,14 +68,23 @@ def ticket_list(user, contract=None) -> QuerySet[Ticket]:
     return qs
 
 
+# A request's people, read by ``ticket_for`` in a query of their own.
+PEOPLE = ("requester", "assignee", "confirmed_by", "emergency_approved_by")
+
+
 def ticket_for(user, pk: int) -> Ticket:
-    """The request if the user may see it, else 404."""
-    return get_object_or_404(
-        visible_tickets(user).select_related(
-            *LIST_RELATED, "confirmed_by", "emergency_approved_by", "signoff"
-        ),
-        pk=pk,
+    """The request if the user may see it, else 404; its contract, department, system, sign-off form
+    and people loaded. The people come in a second query: joined with the rest (eight joins),
+    PostgreSQL spent ~3 ms planning a 0.3 ms read on every request page and action (issue 14)."""
+    ticket = get_object_or_404(
+        visible_tickets(user).select_related("contract", "department", "scope", "signoff"), pk=pk
     )
+    people = users_by_id(getattr(ticket, f"{name}_id") for name in PEOPLE)
+    for name in PEOPLE:
+        person = people.get(getattr(ticket, f"{name}_id"))
+        if person is not None:
+            setattr(ticket, name, person)
+    return ticket
 
 
 def comments_for(user, ticket: Ticket) -> QuerySet[Comment]:
