@@ -21,14 +21,11 @@ class NavItem:
     any_perms: tuple[str, ...] = ()
     order: int = 50
 
-    def visible_to(self, user) -> bool:
-        if self.perms and not user.has_perms(self.perms):
-            return False
-        return not (self.any_perms and not any(user.has_perm(p) for p in self.any_perms))
-
     def allowed_by(self, held: Collection[str]) -> bool:
-        """``visible_to`` for a user holding exactly ``held`` (``user.get_all_permissions()``): the
-        menu asks this of every item, one set lookup each instead of a trip through every backend."""
+        """Whether a user holding ``held`` (``user.get_all_permissions()``, read once per menu) sees this
+        item: all of ``perms`` and, if given, one of ``any_perms`` — a set lookup each, not a trip through
+        every backend per item (``tests/common/test_navigation_html.py`` checks it agrees with
+        ``has_perm``)."""
         if self.perms and not all(p in held for p in self.perms):
             return False
         return not (self.any_perms and not any(p in held for p in self.any_perms))
