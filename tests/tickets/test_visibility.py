@@ -3,7 +3,9 @@ role and state, and a sign-off form is visible exactly to those who may see all 
 
 import datetime as dt
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 
 from accounts.roles import Role
 from common import clock
@@ -132,3 +134,24 @@ def test_the_signoff_list_filters(world, client):
         page = client.get(reverse("tickets:signoff_list"), {"late": "1"}).context["page"]
     assert {s.pk for s in page.object_list} == {pending.pk}
     assert listed(late="1") == set()  # on 7 March nothing is late yet
+
+
+def test_a_requests_page_reads_its_people_in_one_query_and_keeps_the_deactivated(
+    world, django_assert_num_queries
+):
+    """``ticket_for`` (issue 14) loads the request with its contract, department and system, then its
+    people in one second query — a deactivated assignee is still shown as the request's; another
+    department's clerk still gets 404."""
+    ticket = advance(world, submit(world), Status.ASSIGNED)
+    world.engineer.is_active = False
+    world.engineer.save(update_fields=["is_active"])
+    pm = type(world.pm).objects.get(pk=world.pm.pk)
+    pm.get_all_permissions()  # the visibility rule reads the role, not the permissions
+    with django_assert_num_queries(2):
+        found = selectors.ticket_for(pm, ticket.pk)
+        people = (found.requester.pk, found.assignee.pk, found.confirmed_by.pk, found.contract.pk)
+        names = (found.department.name, found.scope.name)
+    assert people == (world.staff.pk, world.engineer.pk, ticket.confirmed_by_id, world.contract.pk)
+    assert found.assignee.is_active is False and all(names)
+    with pytest.raises(Http404):
+        selectors.ticket_for(world.outsiders["staff"], ticket.pk)
