@@ -88,6 +88,22 @@ def test_the_weekly_reports_overdue_list_reads_the_contracts_deadlines(world):
     assert "ticket_contract_due_idx" in text and "Sort" not in text, text
 
 
+def _request(world, **fields):
+    """An unsaved software request of department A filed by its clerk, with ``fields``."""
+    from tickets.models import Ticket
+
+    if "scope" not in fields:
+        fields["scope"] = world.contract.scopes.first()
+    defaults = {
+        "contract": world.contract,
+        "kind": "software",
+        "description": "—",
+        "department": world.dept_a,
+        "requester": world.users["staff"],
+    }
+    return Ticket(**{**defaults, **fields})
+
+
 @pytest.fixture
 def years_of_requests(world):
     """Three years of closed requests, analysed: on a table of a few rows any index (or none) costs the
@@ -98,14 +114,10 @@ def years_of_requests(world):
     start, hour = clock.now() - dt.timedelta(days=3 * 365), dt.timedelta(hours=1)
     scope = world.contract.scopes.first()
     Ticket.objects.bulk_create(
-        Ticket(
-            contract=world.contract,
-            kind="software",
+        _request(
+            world,
             scope=scope,
             title=f"请求 {n}",
-            description="—",
-            department=world.dept_a,
-            requester=world.users["staff"],
             status=Status.CLOSED,
             created_at=start + n * 9 * hour,
             confirmed_at=start + n * 9 * hour,
@@ -173,23 +185,17 @@ def test_each_home_queue_reads_the_unfinished_requests_only(world, years_of_requ
     from django.test.utils import CaptureQueriesContext
 
     from common import clock
-    from tickets.models import Ticket
 
-    now, scope = clock.now(), world.contract.scopes.first()
+    now = clock.now()
     for n, status in enumerate([Status.SUBMITTED, Status.CONFIRMED, Status.IN_PROGRESS, Status.RESOLVED]):
-        Ticket.objects.create(
-            contract=world.contract,
-            kind="software",
-            scope=scope,
+        _request(
+            world,
             title=f"未完成 {n}",
-            description="—",
-            department=world.dept_a,
-            requester=world.users["staff"],
             assignee=world.users["engineer"] if status != Status.CONFIRMED else None,
             status=status,
             confirmed_at=now - dt.timedelta(days=3),
             resolve_due_at=now - dt.timedelta(days=1),
-        )
+        ).save()
     request = RequestFactory().get("/")
     request.user = world.users[who]
     with CaptureQueriesContext(connection) as queries:
