@@ -174,19 +174,13 @@ def _counts(contract: Contract, start: dt.date, end: dt.date, *, trend: bool) ->
     months = [[0, 0] for _m in range(12)]
     opened, by = _filed_counts(contract, lo, hi, months)
     sla, resolved_by = _resolved_counts(contract, lo, hi, months)
-    minutes_by = dict(
-        TimeEntry.objects.filter(ticket__contract=contract, work_date__gte=start, work_date__lte=end)
-        .values("engineer_id")
-        .annotate(m=Sum("minutes"))
-        .order_by()
-        .values_list("engineer_id", "m")
+    minutes_by = _sum_by(
+        TimeEntry.objects.filter(ticket__contract=contract, work_date__gte=start, work_date__lte=end),
+        "engineer_id",
+        "minutes",
     )
-    hours_by = dict(
-        WorkLog.objects.filter(contract=contract, date__gte=start, date__lte=end)
-        .values("person_id")
-        .annotate(h=Sum("hours"))
-        .order_by()
-        .values_list("person_id", "h")
+    hours_by = _sum_by(
+        WorkLog.objects.filter(contract=contract, date__gte=start, date__lte=end), "person_id", "hours"
     )
     return {
         "opened": opened,
@@ -200,6 +194,11 @@ def _counts(contract: Contract, start: dt.date, end: dt.date, *, trend: bool) ->
         "minutes_by": sorted([k, m or 0] for k, m in minutes_by.items()),
         "log_hours_by": sorted([k, _hours(h)] for k, h in hours_by.items()),
     }
+
+
+def _sum_by(rows, key: str, field: str) -> dict:
+    """``{key: sum of field}`` over ``rows``, one grouped query."""
+    return dict(rows.values(key).annotate(total=Sum(field)).order_by().values_list(key, "total"))
 
 
 def _filed_counts(
