@@ -820,6 +820,10 @@ def measure() -> list[tuple]:
 
     # As jinbao_service/wsgi.py does in every gunicorn worker once the application is loaded: what
     # exists now is never scanned by the collector again (else a full collection pauses one request).
+    # Before that, like each worker at start, it registers the PDF font.
+    from common.pdf import warm_up
+
+    warm_up()
     gc.freeze()
 
     # The demo passwords were set when the seed was made; keep them within their validity period.

@@ -2,6 +2,7 @@
 files only through permission-checked views, and the sign-off PDF with its CJK font embedded."""
 
 import io
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -318,3 +319,33 @@ def test_sign_in_the_portal(world, login):
 def test_contract_settings_form_has_the_warning_share(world, login):
     body = login(world.bureau_admin).get(f"/contracts/{world.contract.pk}/edit/").content.decode()
     assert 'name="sla_warning_percent"' in body
+
+
+def test_the_font_is_read_once_per_process_not_for_every_document(world, login, in_2023):
+    """Issue 14: the 4.6 MB CJK font is fetched and registered once per process (at the worker's
+    start, by ``warm_up``), not again for every document; the documents still embed it."""
+    from common import pdf
+
+    pdf.warm_up()
+    t = advance(world, submit(world, title="养老保险待遇调整"), Status.RESOLVED)
+    fetched = []
+    real_fetch = pdf.StaticURLFetcher.fetch
+
+    def spy(self, url, headers=None):
+        fetched.append(url)
+        return real_fetch(self, url, headers)
+
+    with mock.patch.object(pdf.StaticURLFetcher, "fetch", spy), no_missing_glyphs():
+        response = login(world.staff).get(f"/tickets/signoffs/{t.signoff_id}/pdf/")
+    assert response.status_code == 200
+    assert_cjk_font_embedded(response.content)
+    assert any(url.endswith("pdf.css") for url in fetched)  # the stylesheet is still read
+    assert not [url for url in fetched if url.endswith(".ttf")]
+
+
+def test_a_failed_warm_up_never_stops_the_worker(caplog):
+    from common import pdf
+
+    with mock.patch("common.pdf.render_html_to_pdf", side_effect=OSError("font missing")):
+        pdf.warm_up()
+    assert "PDF warm-up failed" in caplog.text
