@@ -82,8 +82,9 @@ def warm_up() -> None:
     first document pays for it: a one-line document through the portal's PDF stylesheet. A failure is
     logged and never stops the worker: the first document then registers the font itself."""
     stylesheet = BASE_URL + settings.STATIC_URL.lstrip("/") + "pdf/pdf.css"
+    html = f'<html lang="zh-CN"><link rel="stylesheet" href="{stylesheet}"><p>金保服务</p></html>'
     try:
-        render_html_to_pdf(f'<html lang="zh-CN"><link rel="stylesheet" href="{stylesheet}"><p>金保服务</p></html>')
+        render_html_to_pdf(html)
     except Exception:
         log.exception("PDF warm-up failed; the first document will register the font")
 

@@ -814,6 +814,7 @@ def measure_page(label: str, client: Client, path: str) -> tuple:
 
 
 def measure() -> list[tuple]:
+    from common.pdf import warm_up
     from reports.models import WeeklyReport
     from reports.services import weekly_draft
     from security.models import PasswordHistory
@@ -821,8 +822,6 @@ def measure() -> list[tuple]:
     # As jinbao_service/wsgi.py does in every gunicorn worker once the application is loaded: what
     # exists now is never scanned by the collector again (else a full collection pauses one request).
     # Before that, like each worker at start, it registers the PDF font.
-    from common.pdf import warm_up
-
     warm_up()
     gc.freeze()
 
