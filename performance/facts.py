@@ -8,16 +8,18 @@ later. ``tests/performance/test_score_facts.py`` checks both agree on random his
 
 How: every rule compares a fact's moments with the windows' bounds (start, end, as of) only. The
 bounds, sorted, cut time into slots; the query reads the contract's facts once and counts them by
-the slot each moment falls in (and the outcome) — a few hundred small rows whatever the number of
+the slot each moment falls in (and the outcomes) — a few hundred small rows whatever the number of
 windows — and each window's figures are summed from those rows in Python, its bounds being slot
 numbers. (Joining the facts to each window read ~40,000 rows for the contract and its twelve months,
-the carry-over of "completion" ~8,000 per window: 60–90 ms at 20,000 requests a year; this ~10 ms.)
+the carry-over of "completion" ~8,000 per window: 60–90 ms at 20,000 requests a year. One grouped
+read per part, three scans: ~30 ms. One scan for all three parts: ~12 ms.)
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 
 from django.db import connection
 
@@ -26,33 +28,11 @@ from .rules import Window
 # (for, against, not counted) per (period key, part).
 Counts = dict[tuple[str, str], tuple[int, int, int]]
 
-# Each part's facts counted by the slots of its moments and its outcome: (part, slot, slot, slot, outcome,
-# count). A moment's slot is the number of bounds at or before it (0 before the first); NULL for none.
-_PARTS = [
-    (
-        "responsiveness",
-        ("confirmed_at", "response_at", None),
-        "response",
-        "NOT ended AND confirmed_at IS NOT NULL",
-    ),
-    (
-        "completion",
-        ("confirmed_at", "resolved_at", "completion_at"),
-        "completion",
-        "NOT ended AND confirmed_at IS NOT NULL",
-    ),
-    (
-        "data_maintenance",
-        ("resolved_at", "resolve_due_at", None),
-        "resolution",
-        "data_maintenance AND NOT ended AND (resolved_at IS NOT NULL OR resolve_due_at IS NOT NULL)",
-    ),
-]
-
-_SELECT = (
-    "SELECT '{part}', {slots}, {outcome}, COUNT(*) FROM tickets_scorefact"
-    " WHERE contract_id = %s AND {where} GROUP BY 2, 3, 4, 5"
-)
+# The query reads each of the contract's facts once and groups them by these columns (PostgreSQL: a few
+# hundred groups at 20,000 requests a year); ``_by_part`` then projects each group onto the three parts.
+# A moment's slot is the number of bounds at or before it (0 before the first), NULL for no moment.
+_SLOTTED = ("confirmed_at", "response_at", "resolved_at", "completion_at", "resolve_due_at")
+_PLAIN = ("ended", "data_maintenance", "response", "completion", "resolution")
 
 
 def _bounds(windows: dict[str, Window]) -> list[dt.datetime]:
@@ -62,22 +42,38 @@ def _bounds(windows: dict[str, Window]) -> list[dt.datetime]:
 def counts_query(contract_id: int, windows: dict[str, Window]) -> tuple[str, list]:
     adapt = connection.ops.adapt_datetimefield_value
     bounds = [adapt(b) for b in _bounds(windows)]
-
-    def slot(column: str | None) -> tuple[str, list]:
-        if column is None:
-            return "CAST(NULL AS integer)", []
+    slots, params = [], []
+    for column in _SLOTTED:
         if connection.vendor == "postgresql":
-            return f"width_bucket({column}, %s::timestamptz[])", [bounds]
-        whens = " ".join(f"WHEN {column} < %s THEN {i}" for i in range(len(bounds)))
-        return f"CASE WHEN {column} IS NULL THEN NULL {whens} ELSE {len(bounds)} END", list(bounds)
+            slots.append(f"width_bucket({column}, %s::timestamptz[])")
+            params.append(bounds)
+        else:
+            whens = " ".join(f"WHEN {column} < %s THEN {i}" for i in range(len(bounds)))
+            slots.append(f"CASE WHEN {column} IS NULL THEN NULL {whens} ELSE {len(bounds)} END")
+            params += bounds
+    columns = [*slots, *_PLAIN]
+    groups = ", ".join(str(i) for i in range(1, len(columns) + 1))
+    sql = (
+        f"SELECT {', '.join(columns)}, COUNT(*) FROM tickets_scorefact"
+        f" WHERE contract_id = %s GROUP BY {groups}"
+    )
+    return sql, [*params, contract_id]
 
-    selects, params = [], []
-    for part, columns, outcome, where in _PARTS:
-        slots = [slot(column) for column in columns]
-        columns_sql = ", ".join(sql for sql, _ in slots)
-        selects.append(_SELECT.format(part=part, slots=columns_sql, outcome=outcome, where=where))
-        params += [p for _, slot_params in slots for p in slot_params] + [contract_id]
-    return "\nUNION ALL\n".join(selects), params
+
+def _by_part(rows) -> list[tuple]:
+    """(part, slot, slot, slot, outcome, count) from the grouped facts, with each part's own conditions:
+    responsiveness and completion count the confirmed requests not ended; data maintenance the
+    data-maintenance requests not ended that were resolved or have a resolution deadline."""
+    parts: Counter = Counter()
+    for confirmed, responded, resolved, completed, due, ended, data, response, completion, resolution, n in rows:
+        if ended:
+            continue
+        if confirmed is not None:
+            parts["responsiveness", confirmed, responded, None, response] += n
+            parts["completion", confirmed, resolved, completed, completion] += n
+        if data and (resolved is not None or due is not None):
+            parts["data_maintenance", resolved, due, None, resolution] += n
+    return [(*key, n) for key, n in parts.items()]
 
 
 def ticket_counts(contract_id: int, windows: dict[str, Window]) -> Counts:
@@ -86,7 +82,7 @@ def ticket_counts(contract_id: int, windows: dict[str, Window]) -> Counts:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(*counts_query(contract_id, windows))
-        rows = cursor.fetchall()
+        rows = _by_part(cursor.fetchall())
     bounds = _bounds(windows)
     counts: Counts = {}
     for key, w in windows.items():
