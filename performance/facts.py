@@ -53,8 +53,9 @@ def counts_query(contract_id: int, windows: dict[str, Window]) -> tuple[str, lis
             params += bounds
     columns = [*slots, *_PLAIN]
     groups = ", ".join(str(i) for i in range(1, len(columns) + 1))
+    # Only this module's column names and placeholders go into the text; every value is a parameter.
     sql = (
-        f"SELECT {', '.join(columns)}, COUNT(*) FROM tickets_scorefact"
+        f"SELECT {', '.join(columns)}, COUNT(*) FROM tickets_scorefact"  # noqa: S608
         f" WHERE contract_id = %s GROUP BY {groups}"
     )
     return sql, [*params, contract_id]
@@ -65,7 +66,8 @@ def _by_part(rows) -> list[tuple]:
     responsiveness and completion count the confirmed requests not ended; data maintenance the
     data-maintenance requests not ended that were resolved or have a resolution deadline."""
     parts: Counter = Counter()
-    for confirmed, responded, resolved, completed, due, ended, data, response, completion, resolution, n in rows:
+    for row in rows:
+        confirmed, responded, resolved, completed, due, ended, data, response, completion, resolution, n = row
         if ended:
             continue
         if confirmed is not None:
