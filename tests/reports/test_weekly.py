@@ -17,6 +17,15 @@ from ..tickets.helpers import at, submit
 from .conftest import WEEK
 
 
+def test_the_overdue_count_is_every_overdue_request_when_the_list_is_cut(world, week, monkeypatch):
+    """The list shows the first LIST_LIMIT overdue requests; the count is all of them (one query)."""
+    monkeypatch.setattr("reports.selectors.weekly.LIST_LIMIT", 1)
+    with clock.frozen_at(at(2023, 3, 20)):
+        r = weekly_figures(world.contract, WEEK)["requests"]
+    assert r["overdue"] == 2
+    assert [t["number"] for t in r["overdue_list"]] == [week.t_late.number]
+
+
 def test_figures_of_a_hand_made_week(world, week):
     with clock.frozen_at(at(2023, 3, 20)):
         f = weekly_figures(world.contract, WEEK)
