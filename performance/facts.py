@@ -42,7 +42,8 @@ def _bounds(windows: dict[str, Window]) -> list[dt.datetime]:
 def counts_query(contract_id: int, windows: dict[str, Window]) -> tuple[str, list]:
     adapt = connection.ops.adapt_datetimefield_value
     bounds = [adapt(b) for b in _bounds(windows)]
-    slots, params = [], []
+    slots: list[str] = []
+    params: list = []
     for column in _SLOTTED:
         if connection.vendor == "postgresql":
             slots.append(f"width_bucket({column}, %s::timestamptz[])")
