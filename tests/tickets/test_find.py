@@ -373,3 +373,26 @@ def test_watcher_of_another_department_is_not_told(world):
     assert Watcher.objects.filter(ticket=original, user=world.staff).exists()
     assert links.watchers_of(original) == []
     assert not Notification.objects.filter(recipient=world.staff, title__contains="外科室").exists()
+
+
+def test_links_for_both_directions_only_what_the_user_may_open(world, django_assert_num_queries):
+    from tickets.links import links_for
+    from tickets.models import LinkKind, TicketLink
+
+    a = submit(world, title="甲")
+    b = submit(world, title="乙")
+    c = submit(world, title="丙")
+    other = submit(world, title="外科室", requester=world.outsiders["staff"])
+    with django_assert_num_queries(1):
+        assert links_for(world.staff, a) == []  # no link: one narrow read
+    TicketLink.objects.create(source=a, target=b, kind=LinkKind.RELATED, created_by=world.pm)
+    TicketLink.objects.create(source=c, target=a, kind=LinkKind.DUPLICATE, created_by=world.pm)
+    TicketLink.objects.create(source=a, target=other, kind=LinkKind.RELATED, created_by=world.pm)
+    mine = [(row["ticket"].pk, row["label"]) for row in links_for(world.staff, a)]
+    assert mine == [(b.pk, "相关"), (c.pk, "重复请求")]  # outgoing first; the other department's is hidden
+    assert [(row["ticket"].pk, row["label"]) for row in links_for(world.pm, a)] == [
+        (b.pk, "相关"),
+        (other.pk, "相关"),
+        (c.pk, "重复请求"),
+    ]
+    assert [(row["ticket"].pk, row["label"]) for row in links_for(world.pm, c)] == [(a.pk, "重复于")]
