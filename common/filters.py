@@ -7,8 +7,26 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField as FilterModelChoiceField
+from django_filters.fields import ModelChoiceIterator as FilterModelChoiceIterator
 
+from .forms import OneReadChoiceIterator
 from .models import AuditEntry
+
+
+class _OneReadFilterIterator(FilterModelChoiceIterator, OneReadChoiceIterator):
+    """django-filter's iterator (its "null" choice) over ``OneReadChoiceIterator``'s one query."""
+
+
+class _OneReadFilterField(FilterModelChoiceField):
+    iterator = _OneReadFilterIterator
+
+
+class OneReadModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A model select among the filters whose choices are read in one query (``common.forms``)."""
+
+    field_class = _OneReadFilterField
+
 
 OUTCOMES = [("ok", _("成功")), ("failed", _("失败/被拒"))]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

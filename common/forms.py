@@ -1,6 +1,7 @@
 """Fields shared by the apps' forms: ids checked against the BIGINT range, several files in one input."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -35,3 +36,19 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+class OneReadChoiceIterator(ModelChoiceIterator):
+    """The choices of a model select read in one query. Django reads them through ``QuerySet.iterator()``,
+    on PostgreSQL a server-side cursor: DECLARE, FETCH and CLOSE, three round trips for a dozen rows
+    (issue 14: ~0.4 ms per select on every request list and request page)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class OneReadModelChoiceField(forms.ModelChoiceField):
+    iterator = OneReadChoiceIterator

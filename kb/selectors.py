@@ -79,7 +79,9 @@ def ticket_links(user, ticket) -> list[dict]:
                 "testid": "kb-from-ticket",
             }
         )
-    for a in visible_articles(user).filter(tickets=ticket)[:5]:
+    # Only the title and id: the page shows a link (issue 14: not the author joined, not the texts).
+    articles = visible_articles(user).filter(tickets=ticket).select_related(None).only("id", "title")
+    for a in articles[:5]:
         links.append(
             {
                 "label": _("知识库：%(t)s") % {"t": a.title},

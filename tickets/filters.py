@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from common import clock
+from common.filters import OneReadModelChoiceFilter
 from contracts.models import Priority, ServiceScope
 
 from .models import ACTIVE_STATUSES, DONE_STATUSES, OPEN_STATUSES, Kind, SignOff, SignOffStatus, Status
@@ -28,11 +29,11 @@ class TicketFilter(django_filters.FilterSet):
         choices=STATE_GROUPS, method="state_group", label=_("进度"), empty_label=_("全部")
     )
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("类型"), empty_label=_("全部类型"))
-    scope = django_filters.ModelChoiceFilter(
+    scope = OneReadModelChoiceFilter(
         queryset=ServiceScope.objects.none(), label=_("系统"), empty_label=_("全部系统")
     )
     priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("优先级"), empty_label=_("全部"))
-    department = django_filters.ModelChoiceFilter(
+    department = OneReadModelChoiceFilter(
         queryset=Department.objects.filter(is_active=True), label=_("科室"), empty_label=_("全部科室")
     )
     created_from = django_filters.DateFilter(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import clock
 from common.errors import apply_service_error  # noqa: F401 (kept here for callers)
-from common.forms import IdMultipleChoiceField, MultipleFileField
+from common.forms import IdMultipleChoiceField, MultipleFileField, OneReadModelChoiceField
 from contracts.models import ServiceScope
 from contracts.selectors import active_scopes
 
@@ -41,6 +41,7 @@ class TicketForm(forms.ModelForm):
     class Meta:
         model = Ticket
         fields = FILER_FIELDS
+        field_classes = {"scope": OneReadModelChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "data_scope": forms.Textarea(attrs={"rows": 3}),
@@ -73,7 +74,7 @@ class NoteForm(forms.Form):
     )
 
 
-class EngineerChoiceField(forms.ModelChoiceField):
+class EngineerChoiceField(OneReadModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.display_name}（{obj.role_label}）"
 

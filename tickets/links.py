@@ -51,7 +51,8 @@ def links_for(user, ticket: Ticket) -> list[dict]:
     if not links:
         return []
     others = Ticket.objects.in_bulk([s if t == ticket.pk else t for s, t, _ in links])
-    outgoing, incoming = [], []
+    outgoing: list[dict] = []
+    incoming: list[dict] = []
     for source, target, kind in links:
         duplicate = kind == LinkKind.DUPLICATE
         if source == ticket.pk:

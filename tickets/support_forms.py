@@ -5,12 +5,14 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import OneReadModelChoiceField
+
 from .forms import DATE_INPUT, DATETIME_INPUT
 from .models import SupportMode
 
 
 class SupportForm(forms.Form):
-    person: forms.ModelChoiceField = forms.ModelChoiceField(
+    person: forms.ModelChoiceField = OneReadModelChoiceField(
         label=_("支持人员"),
         queryset=None,
         required=False,
@@ -42,7 +44,7 @@ class SupportForm(forms.Form):
 class SystemSupportForm(SupportForm):
     """A session for a system rather than a request (the support list page)."""
 
-    scope: forms.ModelChoiceField = forms.ModelChoiceField(label=_("系统/服务范围"), queryset=None)
+    scope: forms.ModelChoiceField = OneReadModelChoiceField(label=_("系统/服务范围"), queryset=None)
 
     def __init__(self, *args, scopes, **kwargs):
         super().__init__(*args, **kwargs)

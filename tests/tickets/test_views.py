@@ -349,3 +349,22 @@ def test_a_failed_warm_up_never_stops_the_worker(caplog):
     with mock.patch("common.pdf.render_html_to_pdf", side_effect=OSError("font missing")):
         pdf.warm_up()
     assert "PDF warm-up failed" in caplog.text
+
+
+def test_model_selects_read_their_choices_in_one_query_not_a_server_side_cursor(world, login, in_2023):
+    """Issue 14: ``QuerySet.iterator()`` is a server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE)
+    for a dozen options; the list's filter selects, the request page's forms and the filing form read them
+    plainly."""
+    from django.db.models import QuerySet
+
+    t = advance(world, submit(world, title="待办"), Status.IN_PROGRESS)
+    scope_names = list(world.contract.scopes.values_list("name", flat=True))
+    with mock.patch.object(QuerySet, "iterator", side_effect=AssertionError("a server-side cursor")):
+        listing = login(world.pm).get("/tickets/")
+        page = login(world.pm).get(f"/tickets/{t.pk}/")  # the PM records support for the engineers
+        filing = login(world.staff).get("/tickets/new/")
+    assert listing.status_code == 200 and page.status_code == 200 and filing.status_code == 200
+    assert all(name in filing.content.decode() for name in scope_names)
+    html = listing.content.decode()
+    assert all(name in html for name in scope_names)
+    assert 'name="support-person"' in page.content.decode()
