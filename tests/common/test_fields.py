@@ -30,6 +30,8 @@ class Everything(forms.Form):
     many = forms.MultipleChoiceField(label="多选", choices=[("x", "甲"), ("y", "乙")], required=False)
     yes = forms.NullBooleanField(label="是否", required=False)
     off = forms.CharField(label="只读", disabled=True, required=False, initial='固定 "值"')
+    internal = forms.BooleanField(label="仅乙方可见", required=False, help_text="甲方<看不到>")
+    agree = forms.BooleanField(label="同意")
 
 
 def html(value):
@@ -56,6 +58,8 @@ def html(value):
             "kind": "a",
             "many": ["x", "y"],
             "yes": "true",
+            "internal": "on",
+            "agree": "on",
         },
     ],
 )
@@ -93,7 +97,6 @@ def test_the_request_filter_matches_crispy(world, query):
 
 
 class Others(forms.Form):
-    agree = forms.BooleanField(label="同意")
     pick = forms.ChoiceField(label="选一个", choices=[("a", "甲")], widget=forms.RadioSelect)
     upload = forms.FileField(label="附件")
     secret = forms.CharField(widget=forms.HiddenInput)
