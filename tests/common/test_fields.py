@@ -6,6 +6,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.test.html import parse_html
 
+from common.forms import MultipleFileField
 from common.templatetags.fields import bs_field, supported
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
@@ -32,6 +33,9 @@ class Everything(forms.Form):
     off = forms.CharField(label="只读", disabled=True, required=False, initial='固定 "值"')
     internal = forms.BooleanField(label="仅乙方可见", required=False, help_text="甲方<看不到>")
     agree = forms.BooleanField(label="同意")
+    upload = forms.FileField(label="附件", required=False, help_text="PDF 或图片")
+    needed = forms.FileField(label="必传", widget=forms.FileInput(attrs={"accept": ".pdf", "class": "wide"}))
+    several = MultipleFileField(label="多个附件", required=False)
 
 
 def html(value):
@@ -96,9 +100,17 @@ def test_the_request_filter_matches_crispy(world, query):
         assert html(bs_field(ours[name])) == html(as_crispy_field(theirs[name])), name
 
 
+class StoredFile:
+    url = "/media/x.pdf"
+    name = "x.pdf"
+
+    def __str__(self):
+        return self.name
+
+
 class Others(forms.Form):
+    stored = forms.FileField(label="已上传", required=False, initial=StoredFile())
     pick = forms.ChoiceField(label="选一个", choices=[("a", "甲")], widget=forms.RadioSelect)
-    upload = forms.FileField(label="附件")
     secret = forms.CharField(widget=forms.HiddenInput)
 
 
