@@ -137,14 +137,15 @@ TIMELINE_LABELS = {
 }
 
 
-def timeline(user, ticket: Ticket) -> list[dict]:
-    """The request's history from the audit log (internal items hidden from the bureau)."""
+def timeline(user, ticket: Ticket, comments: list[Comment] | None = None) -> list[dict]:
+    """The request's history from the audit log (internal items hidden from the bureau); ``comments``:
+    the ones this user may read, when the caller has them already."""
     entries = (
         AuditEntry.objects.filter(object_type="tickets.ticket", object_id=str(ticket.pk))
         .select_related("actor")
         .order_by("seq")
     )
-    comments = {c.pk: c for c in comments_for(user, ticket)}
+    by_pk = {c.pk: c for c in (comments if comments is not None else comments_for(user, ticket))}
     vendor = policy.is_vendor(user)
     rows = []
     for entry in entries:
@@ -160,7 +161,7 @@ def timeline(user, ticket: Ticket) -> list[dict]:
         }
         if entry.action == "ticket.comment":
             comment_pk = changes.get("comment")
-            row["comment"] = comments.get(comment_pk) if comment_pk is not None else None
+            row["comment"] = by_pk.get(comment_pk) if comment_pk is not None else None
         rows.append(row)
     return rows
 
@@ -210,19 +211,27 @@ def ticket_detail(user, ticket: Ticket) -> dict:
     stages) and the SLA facts."""
     actions = policy.actions_for(user, ticket)
     upgrade = ticket.kind == Kind.UPGRADE
-    batch_steps = {row.step: row for row in ticket.batch_steps.select_related("recorded_by")}
-    upgrade_steps = {row.stage: row for row in ticket.upgrade_steps.select_related("recorded_by")}
+    # Each gate is read for the kind whose page shows it (gates.html; issue 14: three reads saved on
+    # the other kinds' pages), the comments once for the history and the list.
+    batch = ticket.kind == Kind.BATCH
+    batch_steps = {row.step: row for row in ticket.batch_steps.select_related("recorded_by")} if batch else {}
+    upgrade_steps = (
+        {row.stage: row for row in ticket.upgrade_steps.select_related("recorded_by")} if upgrade else {}
+    )
     next_stage = policy.next_upgrade_stage(ticket, set(upgrade_steps)) if upgrade else None
+    comments = list(comments_for(user, ticket))
     return {
         "ticket": ticket,
         "actions": actions,
-        "timeline": timeline(user, ticket),
-        "comments": comments_for(user, ticket),
+        "timeline": timeline(user, ticket, comments),
+        "comments": comments,
         "attachments": attachments_for(user, ticket),
         "time_entries": ticket.time_entries.select_related("engineer") if policy.is_vendor(user) else None,
         "authorization": DataAuthorization.objects.filter(ticket=ticket)
         .select_related("authorized_by")
-        .first(),
+        .first()
+        if ticket.kind == Kind.DATA
+        else None,
         "batch_rows": [
             {"step": s, "label": BatchStepKind(s).label, "row": batch_steps.get(s)}
             for s in BatchStepKind.values

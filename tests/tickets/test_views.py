@@ -368,3 +368,21 @@ def test_model_selects_read_their_choices_in_one_query_not_a_server_side_cursor(
     html = listing.content.decode()
     assert all(name in html for name in scope_names)
     assert 'name="support-person"' in page.content.decode()
+
+
+def test_a_request_page_reads_only_the_gates_of_its_kind_and_the_comments_once(world, login, in_2023):
+    """Issue 14: the batch steps, upgrade stages and data authorization are read for the kind whose
+    page shows them; the comments once for the history and the list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = advance(world, submit(world, title="软件问题"), Status.IN_PROGRESS)
+    services.comment_add(ticket=t, actor=world.engineer, body="已定位原因")
+    client = login(world.engineer)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/tickets/{t.pk}/")
+    assert page.status_code == 200 and "已定位原因" in page.content.decode()
+    sql = [q["sql"] for q in queries.captured_queries]
+    for table in ("tickets_batchstep", "tickets_upgradestep", "tickets_dataauthorization"):
+        assert not [s for s in sql if f'FROM "{table}"' in s], table
+    assert len([s for s in sql if 'FROM "tickets_comment"' in s]) == 1
