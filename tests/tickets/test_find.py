@@ -40,7 +40,8 @@ def test_only_pm_and_bureau_admin_share(world, login):
         {"name": "待分派", "query": "view=unassigned", "share": "1", "shared_role": "engineer"},
     )
     assert SavedView.objects.get().shared_role == "engineer"
-    assert "待分派" in login(world.engineer).get("/tickets/").content.decode()
+    shared = login(world.engineer).get("/tickets/").content.decode()
+    assert f'待分派 <small class="text-muted">{world.pm.display_name}</small>' in shared  # with its owner
     assert [v.name for v in saved_views.views_for(world.staff)] == []
 
 

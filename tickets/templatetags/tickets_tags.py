@@ -4,6 +4,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.selectors import users_by_id
+
 from ..rows import due_state, list_rows, priority_css, status_badge
 
 register = template.Library()
@@ -60,10 +62,15 @@ def saved_views(context):
     from tickets.saved_views import SHARE_ROLES, can_share, views_for
 
     user = context["request"].user
-    views = list(views_for(user))
+    # The views alone, their owners only for the shared ones (most lists have none: one narrow read).
+    views = list(views_for(user).select_related(None))
+    shared = [v for v in views if v.owner_id != user.pk]
+    owners = users_by_id(v.owner_id for v in shared) if shared else {}
+    for v in shared:
+        v.owner = owners[v.owner_id]
     return {
         "own": [v for v in views if v.owner_id == user.pk],
-        "shared": [v for v in views if v.owner_id != user.pk],
+        "shared": shared,
         "can_share": can_share(user),
         "roles": [(r.value, r.label) for r in SHARE_ROLES],
     }
