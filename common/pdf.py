@@ -78,9 +78,9 @@ def render_html_to_pdf(html: str) -> bytes:
 
 
 def warm_up() -> None:
-    """Register the CJK font in this process now (a web or Celery worker at start), so that no user's
-    first document pays for it: a one-line document through the portal's PDF stylesheet. A failure is
-    logged and never stops the worker: the first document then registers the font itself."""
+    """Register the CJK font in this process now (each gunicorn worker at start, ``wsgi.py``), so that
+    no user's first document pays for it: a one-line document through the portal's PDF stylesheet. A
+    failure is logged and never stops the worker: the first document then registers the font itself."""
     stylesheet = BASE_URL + settings.STATIC_URL.lstrip("/") + "pdf/pdf.css"
     html = f'<html lang="zh-CN"><link rel="stylesheet" href="{stylesheet}"><p>金保服务</p></html>'
     try:

@@ -205,33 +205,27 @@ def batchable_tickets(user, contract) -> QuerySet[Ticket]:
     )
 
 
-def ticket_detail(user, ticket: Ticket) -> dict:
-    """What the detail page shows of a request for this user, besides its forms: the buttons that
-    would work, the history, comments, attachments, the gates (authorization, batch steps, upgrade
-    stages) and the SLA facts."""
-    actions = policy.actions_for(user, ticket)
+def _gates(user, ticket: Ticket) -> dict:
+    """The gates of the request's kind (``detail/gates.html``): the data authorization, the batch
+    steps, the upgrade stages. Each is read only for the kind whose page shows it (issue 14: three
+    reads saved on the other kinds' pages)."""
     upgrade = ticket.kind == Kind.UPGRADE
-    # Each gate is read for the kind whose page shows it (gates.html; issue 14: three reads saved on
-    # the other kinds' pages), the comments once for the history and the list.
-    batch = ticket.kind == Kind.BATCH
-    batch_steps = {row.step: row for row in ticket.batch_steps.select_related("recorded_by")} if batch else {}
+    batch_steps = (
+        {row.step: row for row in ticket.batch_steps.select_related("recorded_by")}
+        if ticket.kind == Kind.BATCH
+        else {}
+    )
     upgrade_steps = (
         {row.stage: row for row in ticket.upgrade_steps.select_related("recorded_by")} if upgrade else {}
     )
     next_stage = policy.next_upgrade_stage(ticket, set(upgrade_steps)) if upgrade else None
-    comments = list(comments_for(user, ticket))
-    return {
-        "ticket": ticket,
-        "actions": actions,
-        "timeline": timeline(user, ticket, comments),
-        "comments": comments,
-        "attachments": attachments_for(user, ticket),
-        "time_entries": ticket.time_entries.select_related("engineer") if policy.is_vendor(user) else None,
-        "authorization": DataAuthorization.objects.filter(ticket=ticket)
-        .select_related("authorized_by")
-        .first()
+    authorization = (
+        DataAuthorization.objects.filter(ticket=ticket).select_related("authorized_by").first()
         if ticket.kind == Kind.DATA
-        else None,
+        else None
+    )
+    return {
+        "authorization": authorization,
         "batch_rows": [
             {"step": s, "label": BatchStepKind(s).label, "row": batch_steps.get(s)}
             for s in BatchStepKind.values
@@ -258,6 +252,23 @@ def ticket_detail(user, ticket: Ticket) -> dict:
             else None
         ),
         "upgrade_target_label": UpgradeTarget(ticket.upgrade_target).label if ticket.upgrade_target else "",
+    }
+
+
+def ticket_detail(user, ticket: Ticket) -> dict:
+    """What the detail page shows of a request for this user, besides its forms: the buttons that
+    would work, the history, comments, attachments, the gates (authorization, batch steps, upgrade
+    stages) and the SLA facts."""
+    actions = policy.actions_for(user, ticket)
+    comments = list(comments_for(user, ticket))  # once, for the history and the list
+    return {
+        "ticket": ticket,
+        "actions": actions,
+        "timeline": timeline(user, ticket, comments),
+        "comments": comments,
+        "attachments": attachments_for(user, ticket),
+        "time_entries": ticket.time_entries.select_related("engineer") if policy.is_vendor(user) else None,
+        **_gates(user, ticket),
         "blockers": policy.resolve_blockers(ticket) if actions["resolve"] else [],
         "now": clock.now(),
         "today": clock.today(),
