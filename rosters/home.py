@@ -24,6 +24,7 @@ from .models import (
     DutyStatus,
     LeaveRequest,
     RequestStatus,
+    StaffChange,
     WorkLog,
 )
 
@@ -162,12 +163,19 @@ def bureau_overview(request, contract) -> dict | None:
     if contract is None:
         return None
     calendar = calendar_for(request, contract)
+    # The staff changes waiting for the bureau, read once and with the leaving person only (the panel
+    # names them): two reads joined to seven tables cost ~8 ms of the panel (issue 14).
+    changes = list(
+        StaffChange.objects.filter(
+            contract=contract, status__in=(ChangeStatus.SUBMITTED, ChangeStatus.APPROVED)
+        ).select_related("leaving_entry__person")
+    )
     context: dict = {
         "contract": contract,
         "team": selectors.team_today(contract, calendar),
         "approvals": selectors.pending_approvals(request.user, contract),
-        "to_decide": list(selectors.open_changes(contract).filter(status=ChangeStatus.SUBMITTED)),
-        "to_confirm": list(selectors.open_changes(contract).filter(status=ChangeStatus.APPROVED)),
+        "to_decide": [c for c in changes if c.status == ChangeStatus.SUBMITTED],
+        "to_confirm": [c for c in changes if c.status == ChangeStatus.APPROVED],
     }
     try:
         context["staffing"] = selectors.staffing_report(contract, calendar=calendar)

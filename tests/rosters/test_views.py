@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -501,3 +503,26 @@ def test_the_leave_and_correction_lists_filter_by_status_and_ignore_an_unknown_o
         for status in ("pending", "approved", "bogus")
     ]
     assert [[c.pk for c in page] for page in listed] == [[correction.pk], [], [correction.pk]]
+
+
+def test_the_bureau_panel_lists_the_staff_changes_it_must_decide_and_confirm(team, client):
+    """The changes waiting for the bureau, read once (issue 14): one to decide, one to confirm."""
+    with on(2023, 2, 1, 10, 0):
+        submitted = services.change_apply(
+            contract=team.contract,
+            leaving_entry=team.entries["eng2"],
+            incoming_person=team.spare,
+            effective_on=dt.date(2023, 3, 1),
+            reason="调回总部",
+            actor=team.pm,
+        )
+    client.force_login(team.admin)
+    with on(2023, 2, 2, 10, 0), CaptureQueriesContext(connection) as queries:
+        panel = body(client.get(reverse("rosters:home_bureau")))
+    assert len([q for q in queries.captured_queries if 'FROM "rosters_staffchange"' in q["sql"]]) == 1
+    leaving = team.entries["eng2"].person.display_name
+    assert f"审批人员变动：{leaving}" in panel and "确认交接" not in panel
+    with on(2023, 2, 2, 11, 0):
+        services.change_decide(change=submitted, actor=team.admin, approve=True)
+        panel = body(client.get(reverse("rosters:home_bureau")))
+    assert f"确认交接：{leaving}" in panel and "审批人员变动" not in panel
