@@ -67,12 +67,18 @@ def _classes(widget: forms.Widget, css: str) -> str:
     return " ".join(words + [word for word in css.split() if word not in words])
 
 
-def _widget(field: BoundField, css: str) -> SafeString:
+def _context(field: BoundField, attrs: dict, value) -> dict:
+    """The widget's template context, with the attributes and id Django's ``BoundField`` would give it."""
     widget = field.field.widget
-    attrs = field.build_widget_attrs({"class": _classes(widget, css)})
+    attrs = field.build_widget_attrs(attrs)
     if field.auto_id and "id" not in widget.attrs:
         attrs["id"] = field.auto_id
-    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    return widget.get_context(field.html_name, value, attrs)["widget"]
+
+
+def _widget(field: BoundField, css: str) -> SafeString:
+    widget = field.field.widget
+    context = _context(field, {"class": _classes(widget, css)}, field.value())
     if widget.template_name.endswith("/select.html"):
         return format_html(
             '<select name="{}"{}>{}</select>', context["name"], _attrs(context["attrs"]), _options(context)
@@ -159,11 +165,7 @@ def _checkbox(field: BoundField) -> SafeString:
 
 def _file(field: BoundField) -> SafeString:
     """crispy's ``field_file.html`` for a new upload: the input with its errors and help in a ``div``."""
-    widget = field.field.widget
-    attrs = field.build_widget_attrs({})
-    if field.auto_id and "id" not in widget.attrs:
-        attrs["id"] = field.auto_id
-    context = widget.get_context(field.html_name, None, attrs)["widget"]
+    context = _context(field, {}, None)  # a new upload: no stored file to show
     extra = context["attrs"].get("class")
     css = "form-control" + (f" {extra}" if extra else "") + (" is-invalid" if field.errors else "")
     return format_html(
